@@ -1,0 +1,1 @@
+"""Data layer plumbing: engine, sessions, unit of work, declarative base, migrations."""

@@ -1,0 +1,123 @@
+"""Engine and session factory for PostgreSQL (asyncpg) or SQLite (aiosqlite)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from rayport.errors import ServiceUnavailable
+
+AfterCommit = Callable[[], Awaitable[None]]
+
+
+def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEngine:
+    parsed = make_url(url)
+    kwargs: dict[str, Any] = {"echo": echo}
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        kwargs["connect_args"] = {"timeout": 30}
+    else:
+        # pre_ping turns "the database restarted" into a fresh connection instead of an
+        # error on the first request after the restart.
+        kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True,
+                      pool_recycle=1800, pool_timeout=5)
+        kwargs["connect_args"] = {"timeout": 5, "command_timeout": 30}
+    engine = create_async_engine(url, **kwargs)
+    if parsed.get_backend_name() == "sqlite":
+        _tune_sqlite(engine)
+    return engine
+
+
+def _tune_sqlite(engine: AsyncEngine) -> None:
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+
+def is_connection_error(exc: BaseException) -> bool:
+    """True when the database is unreachable (down, restarting), not when a query is wrong."""
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        return True
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, (ConnectionError, OSError, TimeoutError))
+
+
+class Database:
+    """Owns the engine and hands out units of work.
+
+    The edge (a request, a notifier job, a bot update) owns the transaction: it opens a unit
+    of work, services ``flush()`` but never ``commit()``, and the edge commits. Callbacks
+    registered with `after_commit` run only once the commit succeeded — that is where cache
+    invalidations and other side effects of a change belong.
+    """
+
+    def __init__(self, url: str, *, pool_size: int = 10, echo: bool = False) -> None:
+        self.url = url
+        self.engine = create_engine(url, pool_size=pool_size, echo=echo)
+        self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @asynccontextmanager
+    async def unit_of_work(self) -> AsyncIterator[AsyncSession]:
+        """Yield a session; commit when the block ends cleanly, roll back otherwise.
+
+        Raises `ServiceUnavailable` when the database cannot be reached.
+        """
+        session = self.sessionmaker()
+        try:
+            yield session
+            await session.commit()
+        except BaseException as exc:
+            await _safe_rollback(session)
+            if isinstance(exc, Exception) and is_connection_error(exc):
+                raise ServiceUnavailable() from exc
+            raise
+        finally:
+            await _safe_close(session)
+        for callback in session.info.pop("after_commit", []):
+            await callback()
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+def after_commit(session: AsyncSession, callback: AfterCommit) -> None:
+    """Run `callback` after the unit of work that owns `session` has committed."""
+    session.info.setdefault("after_commit", []).append(callback)
+
+
+async def _safe_rollback(session: AsyncSession) -> None:
+    try:
+        await session.rollback()
+    except Exception:  # noqa: S110 - the connection is already gone; the original error wins
+        pass
+
+
+async def _safe_close(session: AsyncSession) -> None:
+    try:
+        await session.close()
+    except Exception:  # noqa: S110 - as above
+        pass
