@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -17,7 +18,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from rayport.errors import ServiceUnavailable
+from rayport.errors import AppError, ServiceUnavailable
 
 AfterCommit = Callable[[], Awaitable[None]]
 
@@ -33,8 +34,13 @@ def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Async
     else:
         # pre_ping turns "the database restarted" into a fresh connection instead of an
         # error on the first request after the restart.
-        kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True,
-                      pool_recycle=1800, pool_timeout=5)
+        kwargs.update(
+            pool_size=pool_size,
+            max_overflow=pool_size,
+            pool_pre_ping=True,
+            pool_recycle=1800,
+            pool_timeout=5,
+        )
         kwargs["connect_args"] = {"timeout": 5, "command_timeout": 30}
     engine = create_async_engine(url, **kwargs)
     if parsed.get_backend_name() == "sqlite":
@@ -90,6 +96,15 @@ class Database:
         try:
             yield session
             await session.commit()
+        except AppError:
+            # A service may mark its work as worth keeping even though it answers with an
+            # error (refresh-token reuse revokes the session, then refuses): commit it.
+            if session.info.pop("commit_on_error", False):
+                await session.commit()
+                await _run_after_commit(session)
+            else:
+                await _safe_rollback(session)
+            raise
         except BaseException as exc:
             await _safe_rollback(session)
             if isinstance(exc, Exception) and is_connection_error(exc):
@@ -97,8 +112,7 @@ class Database:
             raise
         finally:
             await _safe_close(session)
-        for callback in session.info.pop("after_commit", []):
-            await callback()
+        await _run_after_commit(session)
 
     async def dispose(self) -> None:
         await self.engine.dispose()
@@ -109,15 +123,17 @@ def after_commit(session: AsyncSession, callback: AfterCommit) -> None:
     session.info.setdefault("after_commit", []).append(callback)
 
 
+async def _run_after_commit(session: AsyncSession) -> None:
+    for callback in session.info.pop("after_commit", []):
+        await callback()
+
+
 async def _safe_rollback(session: AsyncSession) -> None:
-    try:
+    # The connection may already be gone; the original error is the one to report.
+    with contextlib.suppress(Exception):
         await session.rollback()
-    except Exception:  # noqa: S110 - the connection is already gone; the original error wins
-        pass
 
 
 async def _safe_close(session: AsyncSession) -> None:
-    try:
+    with contextlib.suppress(Exception):
         await session.close()
-    except Exception:  # noqa: S110 - as above
-        pass

@@ -1,0 +1,76 @@
+"""`create_app()`: the FastAPI application with its middleware, routers and lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from rayport import __version__
+from rayport.api.context import AppContext
+from rayport.api.errors import install_error_handlers
+from rayport.api.middleware import (
+    BodySizeLimitMiddleware,
+    RateLimitMiddleware,
+    RequestContextMiddleware,
+    SecurityHeadersMiddleware,
+)
+from rayport.api.routers import app as app_router
+from rayport.api.routers import auth as auth_router
+from rayport.api.spa import DEFAULT_DIST, mount_spa
+from rayport.settings import Settings, load_settings
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    bootstrap: bool = True,
+    web_dist: Path | None = DEFAULT_DIST,
+) -> FastAPI:
+    settings = settings or load_settings()
+    context = AppContext.create(settings)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if bootstrap:
+            await context.bootstrap()
+        try:
+            yield
+        finally:
+            await context.close()
+
+    docs = settings.docs_enabled
+    app = FastAPI(
+        title="RayPort",
+        version=__version__,
+        description="Self-hosted portal for a VPN service on a 3X-UI panel.",
+        lifespan=lifespan,
+        docs_url="/api/docs" if docs else None,
+        redoc_url=None,
+        openapi_url="/api/openapi.json" if docs else None,
+    )
+    app.state.context = context
+    install_error_handlers(app)
+
+    app.include_router(app_router.router)
+    app.include_router(auth_router.router)
+    if web_dist is not None:
+        mount_spa(app, web_dist)
+
+    # Last added runs first: context (request id, client ip, last-resort errors) is outermost.
+    app.add_middleware(SecurityHeadersMiddleware, settings=settings)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.allowed_origins,
+        allow_methods=["*"],
+        allow_headers=["*"],
+        expose_headers=["X-Request-ID", "Retry-After"],
+        max_age=600,
+    )
+    app.add_middleware(RateLimitMiddleware, limiter=context.limiter)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestContextMiddleware, settings=settings)
+    return app

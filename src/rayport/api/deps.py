@@ -1,0 +1,114 @@
+"""FastAPI dependencies: the unit of work, the caller, role and verification guards."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from rayport.api.context import AppContext
+from rayport.auth.principal import Actor, ClientInfo, Principal
+from rayport.auth.service import AuthService
+from rayport.auth.tokens import decode_access_token
+from rayport.errors import NotAuthenticated, PermissionDenied, UserNotVerified
+from rayport.models.enums import RoleName, UserStatus
+from rayport.pagination import MAX_LIMIT, PageParams
+from rayport.users.repository import UserRepository
+
+
+def get_context(request: Request) -> AppContext:
+    context: AppContext = request.app.state.context
+    return context
+
+
+Context = Annotated[AppContext, Depends(get_context)]
+
+
+async def get_db(context: Context) -> AsyncIterator[AsyncSession]:
+    """One unit of work per request, committed before the response is sent."""
+    async with context.db.unit_of_work() as session:
+        yield session
+
+
+DB = Annotated[AsyncSession, Depends(get_db, scope="function")]
+
+
+def get_client(request: Request) -> ClientInfo:
+    return ClientInfo(ip=request.state.client_ip, user_agent=request.headers.get("user-agent"))
+
+
+Client = Annotated[ClientInfo, Depends(get_client)]
+
+_bearer = HTTPBearer(auto_error=False, description="Access token from login/refresh")
+
+
+async def get_principal(
+    context: Context,
+    db: DB,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    """Signature and claims first (no I/O), then: is the session still live?"""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise NotAuthenticated()
+    claims = decode_access_token(
+        credentials.credentials, secret=context.settings.auth.jwt_secret.get_secret_value()
+    )
+    if not await context.gate.is_live(db, claims.session_id, claims.user_id):
+        raise NotAuthenticated("The session has ended; sign in again")
+    return Principal(user_id=claims.user_id, session_id=claims.session_id, role=claims.role)
+
+
+CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+
+
+def require_role(minimum: RoleName) -> Callable[[Principal], Awaitable[Principal]]:
+    async def check(principal: CurrentPrincipal) -> Principal:
+        if not principal.has_role(minimum):
+            raise PermissionDenied()
+        return principal
+
+    return check
+
+
+AdminPrincipal = Annotated[Principal, Depends(require_role(RoleName.admin))]
+SuperuserPrincipal = Annotated[Principal, Depends(require_role(RoleName.superuser))]
+
+
+async def require_verified(principal: CurrentPrincipal, db: DB) -> Principal:
+    """Verified users pass; admins and superusers are exempt."""
+    if principal.has_role(RoleName.admin):
+        return principal
+    user = await UserRepository(db).get(principal.user_id)
+    if user is None or user.status is not UserStatus.verified:
+        raise UserNotVerified()
+    return principal
+
+
+VerifiedPrincipal = Annotated[Principal, Depends(require_verified)]
+
+
+def get_actor(principal: CurrentPrincipal, client: Client) -> Actor:
+    return Actor(user_id=principal.user_id, ip=client.ip)
+
+
+CurrentActor = Annotated[Actor, Depends(get_actor)]
+
+
+def get_auth_service(context: Context, db: DB) -> AuthService:
+    return AuthService(db=db, settings=context.settings.auth, gate=context.gate)
+
+
+Auth = Annotated[AuthService, Depends(get_auth_service)]
+
+
+def page_params(
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 20,
+) -> PageParams:
+    return PageParams(page=page, limit=limit)
+
+
+Pagination = Annotated[PageParams, Depends(page_params)]

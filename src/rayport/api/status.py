@@ -1,0 +1,84 @@
+"""`/api/app/v1/status`: is each dependency answering?"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from enum import StrEnum
+
+import sqlalchemy as sa
+from pydantic import BaseModel
+
+from rayport import __version__
+from rayport.api.context import AppContext
+from rayport.cache import CacheUnavailable
+
+CHECK_TIMEOUT_SEC = 2.0
+
+
+class ComponentState(StrEnum):
+    ok = "ok"
+    error = "error"
+    not_configured = "not_configured"
+
+
+class Component(BaseModel):
+    status: ComponentState
+    backend: str | None = None
+
+
+class StatusRead(BaseModel):
+    status: ComponentState
+    version: str
+    uptime_sec: int
+    database: Component
+    cache: Component
+    rate_limit_store: Component
+    xui: Component
+    telegram: Component
+
+
+async def _database(context: AppContext) -> Component:
+    try:
+        async with asyncio.timeout(CHECK_TIMEOUT_SEC), context.db.engine.connect() as connection:
+            await connection.execute(sa.text("SELECT 1"))
+        return Component(status=ComponentState.ok, backend=context.db.dialect)
+    except Exception:
+        return Component(status=ComponentState.error, backend=context.db.dialect)
+
+
+async def _cache(context: AppContext) -> Component:
+    try:
+        await context.cache.ping()
+        return Component(status=ComponentState.ok, backend=context.cache.name)
+    except CacheUnavailable:
+        return Component(status=ComponentState.error, backend=context.cache.name)
+
+
+async def _rate_limit_store(context: AppContext) -> Component:
+    ok = await context.limiter.check()
+    return Component(
+        status=ComponentState.ok if ok else ComponentState.error, backend=context.limiter.store_name
+    )
+
+
+async def read_status(context: AppContext) -> StatusRead:
+    database, cache, limiter = await asyncio.gather(
+        _database(context), _cache(context), _rate_limit_store(context)
+    )
+    not_configured = Component(status=ComponentState.not_configured)
+    overall = (
+        ComponentState.ok
+        if all(c.status is not ComponentState.error for c in (database, cache, limiter))
+        else ComponentState.error
+    )
+    return StatusRead(
+        status=overall,
+        version=__version__,
+        uptime_sec=int(time.monotonic() - context.started_at),
+        database=database,
+        cache=cache,
+        rate_limit_store=limiter,
+        xui=not_configured,
+        telegram=not_configured,
+    )
