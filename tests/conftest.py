@@ -36,8 +36,19 @@ from rayport.settings import (
 
 # The suite configures everything explicitly; a developer's environment must not leak in.
 for _name in list(os.environ):
-    if _name.split("_")[0] in {"DATABASE", "REDIS", "RATE", "JWT", "SUPERUSER", "XUI",
-                               "TELEGRAM", "SMTP", "ENVIRONMENT", "ALLOWED", "TRUSTED"}:
+    if _name.split("_")[0] in {
+        "DATABASE",
+        "REDIS",
+        "RATE",
+        "JWT",
+        "SUPERUSER",
+        "XUI",
+        "TELEGRAM",
+        "SMTP",
+        "ENVIRONMENT",
+        "ALLOWED",
+        "TRUSTED",
+    }:
         os.environ.pop(_name)
 
 PG_ADMIN_DSN = os.environ.get("TEST_PG_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")

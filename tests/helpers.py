@@ -15,18 +15,22 @@ def bearer(tokens: dict[str, Any]) -> dict[str, str]:
     return {"Authorization": f"Bearer {tokens['access_token']}"}
 
 
-async def register(client: httpx.AsyncClient, login: str = "alice_01", password: str = PASSWORD,
-                   **profile: Any) -> dict[str, Any]:
-    response = await client.post("/api/auth/v1/register",
-                                 json={"login": login, "password": password, **profile})
+async def register(
+    client: httpx.AsyncClient, login: str = "alice_01", password: str = PASSWORD, **profile: Any
+) -> dict[str, Any]:
+    response = await client.post(
+        "/api/auth/v1/register", json={"login": login, "password": password, **profile}
+    )
     assert response.status_code == 201, response.text
     return dict(response.json())
 
 
-async def login(client: httpx.AsyncClient, login: str, password: str = PASSWORD,
-                **kwargs: Any) -> dict[str, Any]:
-    response = await client.post("/api/auth/v1/login", json={"login": login, "password": password},
-                                 **kwargs)
+async def login(
+    client: httpx.AsyncClient, login: str, password: str = PASSWORD, **kwargs: Any
+) -> dict[str, Any]:
+    response = await client.post(
+        "/api/auth/v1/login", json={"login": login, "password": password}, **kwargs
+    )
     assert response.status_code == 200, response.text
     return dict(response.json())
 

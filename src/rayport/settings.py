@@ -192,9 +192,7 @@ class Settings(BaseSettings):
         elif len(password.get_secret_value()) < 12:
             problems.append("SUPERUSER_PASSWORD must be at least 12 characters")
         if problems:
-            raise ValueError(
-                "refusing to start in production: " + "; ".join(problems)
-            )
+            raise ValueError("refusing to start in production: " + "; ".join(problems))
         return self
 
     @cached_property

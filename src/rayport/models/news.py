@@ -12,7 +12,9 @@ from rayport.db.base import Base
 
 class News(Base):
     __tablename__ = "news"
-    __table_args__ = (sa.Index("ix_news_is_published_published_at", "is_published", "published_at"),)
+    __table_args__ = (
+        sa.Index("ix_news_is_published_published_at", "is_published", "published_at"),
+    )
 
     title: Mapped[dict[str, Any]]  # {"ru": ..., "en": ...}
     content: Mapped[dict[str, Any]]

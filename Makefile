@@ -1,0 +1,53 @@
+# RayPort: `make run` runs it on the embedded defaults, `make test` runs every test.
+# Needs only Python >= 3.11, Node >= 20 and make; uv is installed on first use.
+
+SHELL := /bin/bash
+UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test test-backend test-frontend lint typecheck install uv web bench openapi clean
+
+uv:
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || \
+	  python3 -m pip install --quiet --user uv 2>/dev/null || \
+	  python3 -m pip install --quiet --user --break-system-packages uv
+
+install: uv
+	$(UV) sync --frozen
+
+web:
+	@if [ -f frontend/package.json ]; then \
+	  npm --prefix frontend ci --no-audit --no-fund --loglevel=error && npm --prefix frontend run build; \
+	fi
+
+run: install web
+	$(UV) run rayport dev --host $(HOST) --port $(PORT)
+
+test: test-backend test-frontend
+
+test-backend: install
+	$(UV) run pytest
+
+test-frontend:
+	@if [ -f frontend/package.json ]; then \
+	  npm --prefix frontend ci --no-audit --no-fund --loglevel=error && \
+	  npm --prefix frontend run lint && npm --prefix frontend run typecheck && \
+	  npm --prefix frontend test; \
+	fi
+
+lint: install
+	$(UV) run ruff check src tests
+	$(UV) run ruff format --check src tests
+
+typecheck: install
+	$(UV) run mypy src
+
+openapi: install
+	$(UV) run rayport openapi > frontend/openapi.json
+
+bench: install
+	$(UV) run python -m bench.auth_me
+
+clean:
+	rm -rf .venv data frontend/node_modules frontend/dist
