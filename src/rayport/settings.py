@@ -158,14 +158,14 @@ class Settings(BaseSettings):
     log_level: str = Field("INFO", alias="LOG_LEVEL")
     docs_enabled: bool = Field(True, alias="DOCS_ENABLED")
 
-    db: DatabaseSettings = Field(default_factory=DatabaseSettings)  # type: ignore[arg-type]
-    cache: CacheSettings = Field(default_factory=CacheSettings)  # type: ignore[arg-type]
-    auth: AuthSettings = Field(default_factory=AuthSettings)  # type: ignore[arg-type]
-    rate_limit: RateLimitSettings = Field(default_factory=RateLimitSettings)  # type: ignore[arg-type]
-    xui: XuiSettings = Field(default_factory=XuiSettings)  # type: ignore[arg-type]
-    telegram: TelegramSettings = Field(default_factory=TelegramSettings)  # type: ignore[arg-type]
-    notifier: NotifierSettings = Field(default_factory=NotifierSettings)  # type: ignore[arg-type]
-    smtp: SmtpSettings = Field(default_factory=SmtpSettings)  # type: ignore[arg-type]
+    db: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    cache: CacheSettings = Field(default_factory=CacheSettings)
+    auth: AuthSettings = Field(default_factory=AuthSettings)
+    rate_limit: RateLimitSettings = Field(default_factory=RateLimitSettings)
+    xui: XuiSettings = Field(default_factory=XuiSettings)
+    telegram: TelegramSettings = Field(default_factory=TelegramSettings)
+    notifier: NotifierSettings = Field(default_factory=NotifierSettings)
+    smtp: SmtpSettings = Field(default_factory=SmtpSettings)
 
     _split = field_validator("allowed_origins", "trusted_proxies", mode="before")(_split_list)
 
