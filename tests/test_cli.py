@@ -43,14 +43,18 @@ def test_migrate_create_superuser_reset_and_doctor(workdir: Path) -> None:
     assert "XUI_URL not set" in doctor.output
 
 
-def test_doctor_fails_on_an_unreachable_database(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_doctor_fails_on_an_unreachable_database(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:1/none")
     result = runner.invoke(app, ["doctor"])
     assert result.exit_code == 1
     assert "cannot connect" in result.output
 
 
-def test_production_with_default_secrets_refuses_to_start(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_production_with_default_secrets_refuses_to_start(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("ENVIRONMENT", "production")
     result = runner.invoke(app, ["migrate"])
     assert result.exit_code == 2

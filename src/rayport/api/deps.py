@@ -1,4 +1,8 @@
-"""FastAPI dependencies: the unit of work, the caller, role and verification guards."""
+"""FastAPI dependencies: the unit of work, the caller, role and verification guards.
+
+All are `async def`, even trivial ones: FastAPI runs a plain `def` dependency in the
+thread pool, a hop that costs more than the work on the hot path.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +23,7 @@ from rayport.pagination import MAX_LIMIT, PageParams
 from rayport.users.repository import UserRepository
 
 
-def get_context(request: Request) -> AppContext:
+async def get_context(request: Request) -> AppContext:
     context: AppContext = request.app.state.context
     return context
 
@@ -36,7 +40,16 @@ async def get_db(context: Context) -> AsyncIterator[AsyncSession]:
 DB = Annotated[AsyncSession, Depends(get_db, scope="function")]
 
 
-def get_client(request: Request) -> ClientInfo:
+async def get_read_db(context: Context) -> AsyncIterator[AsyncSession]:
+    """An autocommit session for handlers that only read (no BEGIN/COMMIT round trips)."""
+    async with context.db.read_only() as session:
+        yield session
+
+
+ReadDB = Annotated[AsyncSession, Depends(get_read_db, scope="function")]
+
+
+async def get_client(request: Request) -> ClientInfo:
     return ClientInfo(ip=request.state.client_ip, user_agent=request.headers.get("user-agent"))
 
 
@@ -47,7 +60,7 @@ _bearer = HTTPBearer(auto_error=False, description="Access token from login/refr
 
 async def get_principal(
     context: Context,
-    db: DB,
+    db: ReadDB,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
     """Signature and claims first (no I/O), then: is the session still live?"""
@@ -90,21 +103,21 @@ async def require_verified(principal: CurrentPrincipal, db: DB) -> Principal:
 VerifiedPrincipal = Annotated[Principal, Depends(require_verified)]
 
 
-def get_actor(principal: CurrentPrincipal, client: Client) -> Actor:
+async def get_actor(principal: CurrentPrincipal, client: Client) -> Actor:
     return Actor(user_id=principal.user_id, ip=client.ip)
 
 
 CurrentActor = Annotated[Actor, Depends(get_actor)]
 
 
-def get_auth_service(context: Context, db: DB) -> AuthService:
+async def get_auth_service(context: Context, db: DB) -> AuthService:
     return AuthService(db=db, settings=context.settings.auth, gate=context.gate)
 
 
 Auth = Annotated[AuthService, Depends(get_auth_service)]
 
 
-def page_params(
+async def page_params(
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 20,
 ) -> PageParams:

@@ -32,14 +32,11 @@ def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Async
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"timeout": 30}
     else:
-        # pre_ping turns "the database restarted" into a fresh connection instead of an
-        # error on the first request after the restart.
+        # No pre-ping: it costs a round trip on every checkout. When the database restarts,
+        # the first statement on a stale connection fails (503 for that request) and
+        # SQLAlchemy invalidates the whole pool, so the next request reconnects.
         kwargs.update(
-            pool_size=pool_size,
-            max_overflow=pool_size,
-            pool_pre_ping=True,
-            pool_recycle=1800,
-            pool_timeout=5,
+            pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800, pool_timeout=5
         )
         kwargs["connect_args"] = {"timeout": 5, "command_timeout": 30}
     engine = create_async_engine(url, **kwargs)
@@ -81,6 +78,10 @@ class Database:
         self.url = url
         self.engine = create_engine(url, pool_size=pool_size, echo=echo)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+        # Reads that need no transaction skip BEGIN/COMMIT: one round trip per statement.
+        self.read_sessionmaker = async_sessionmaker(
+            self.engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False
+        )
 
     @property
     def dialect(self) -> str:
@@ -113,6 +114,23 @@ class Database:
         finally:
             await _safe_close(session)
         await _run_after_commit(session)
+
+    @asynccontextmanager
+    async def read_only(self) -> AsyncIterator[AsyncSession]:
+        """A session for pure reads: autocommit, no transaction, nothing to commit.
+
+        Only for code that writes nothing. Raises `ServiceUnavailable` when the database
+        cannot be reached.
+        """
+        session = self.read_sessionmaker()
+        try:
+            yield session
+        except Exception as exc:
+            if is_connection_error(exc):
+                raise ServiceUnavailable() from exc
+            raise
+        finally:
+            await _safe_close(session)
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -6,7 +6,7 @@ import uuid
 
 from fastapi import APIRouter, status
 
-from rayport.api.deps import DB, Auth, Client, Context, CurrentPrincipal, Pagination
+from rayport.api.deps import DB, Auth, Client, Context, CurrentPrincipal, Pagination, ReadDB
 from rayport.auth.schemas import (
     AcceptedOut,
     ChangePasswordIn,
@@ -51,7 +51,7 @@ async def logout(principal: CurrentPrincipal, auth: Auth) -> None:
 
 
 @router.get("/me")
-async def me(principal: CurrentPrincipal, db: DB) -> UserRead:
+async def me(principal: CurrentPrincipal, db: ReadDB) -> UserRead:
     return await read_user(db, principal.user_id)
 
 
