@@ -90,7 +90,7 @@ AdminPrincipal = Annotated[Principal, Depends(require_role(RoleName.admin))]
 SuperuserPrincipal = Annotated[Principal, Depends(require_role(RoleName.superuser))]
 
 
-async def require_verified(principal: CurrentPrincipal, db: DB) -> Principal:
+async def require_verified(principal: CurrentPrincipal, db: ReadDB) -> Principal:
     """Verified users pass; admins and superusers are exempt."""
     if principal.has_role(RoleName.admin):
         return principal
