@@ -34,6 +34,9 @@ from rayport.settings import (
     XuiSettings,
 )
 
+# Fixtures of the fake servers (3X-UI panel, Telegram Bot API), available to every test.
+pytest_plugins = ["tests.fixtures.fake_bot_api", "tests.fixtures.xui_emulator.fixtures"]
+
 # The suite configures everything explicitly; a developer's environment must not leak in.
 for _name in list(os.environ):
     if _name.split("_")[0] in {
@@ -156,10 +159,12 @@ def make_settings(
         ),
         auth=auth,
         rate_limit=rate_limit,
-        xui=XuiSettings(),
-        telegram=TelegramSettings(),
-        smtp=SmtpSettings(),
-        **overrides,
+        **{
+            "xui": XuiSettings(),
+            "telegram": TelegramSettings(),
+            "smtp": SmtpSettings(),
+            **overrides,
+        },
     )
 
 

@@ -8,6 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 from rayport.cli import app
+from tests.fixtures.fake_bot_api import FakeBotAPI
+from tests.fixtures.telegram import TEST_BOT_TOKEN
 
 runner = CliRunner()
 
@@ -65,3 +67,25 @@ def test_openapi_lists_the_auth_routes(workdir: Path) -> None:
     result = runner.invoke(app, ["openapi"])
     assert result.exit_code == 0
     assert '"/api/auth/v1/login"' in result.output
+
+
+def test_bot_webhook_mode_registers_the_api_endpoint(
+    workdir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    fake_bot_api: FakeBotAPI,
+) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TEST_BOT_TOKEN)
+    monkeypatch.setenv("TELEGRAM_API_URL", fake_bot_api.url)
+    monkeypatch.setenv("WEB_APP_URL", "https://rayport.example")
+    assert runner.invoke(app, ["migrate"]).exit_code == 0
+    result = runner.invoke(app, ["bot", "--webhook"])
+    assert result.exit_code == 0, result.output
+    assert fake_bot_api.webhook is not None
+    assert fake_bot_api.webhook["url"] == "https://rayport.example/api/telegram/webhook"
+    assert fake_bot_api.webhook.get("secret_token")
+
+
+def test_bot_without_a_token_says_so(workdir: Path) -> None:
+    result = runner.invoke(app, ["bot"])
+    assert result.exit_code == 2
+    assert "TELEGRAM_BOT_TOKEN" in result.output

@@ -133,6 +133,47 @@ def dev(host: Host = "127.0.0.1", port: Port = 8000) -> None:
 
 
 @app.command()
+def bot(
+    webhook: Annotated[
+        bool,
+        typer.Option(
+            help="Register WEB_APP_URL/api/telegram/webhook with Telegram and exit; "
+            "the API processes then receive the updates"
+        ),
+    ] = False,
+) -> None:
+    """Run the Telegram bot (long polling), or switch it to webhook mode."""
+    from rayport.bot.app import configure_bot, run_polling
+    from rayport.bot.webhook import install_webhook
+    from rayport.db.engine import Database
+    from rayport.logging import setup_logging
+    from rayport.telegram.runtime import TelegramRuntime
+
+    settings = _settings()
+    setup_logging(settings.log_level)
+    if not settings.telegram.configured:
+        typer.secho("TELEGRAM_BOT_TOKEN is not set", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2)
+
+    async def run() -> None:
+        database = Database(settings.db.url)
+        runtime = TelegramRuntime(settings, database)
+        try:
+            if webhook:
+                url = settings.web_app_url.rstrip("/") + "/api/telegram/webhook"
+                await install_webhook(runtime.dispatcher, runtime.bot, url, runtime.webhook_secret)
+                typer.echo(f"webhook set to {url}")
+                return
+            await configure_bot(runtime.bot, settings.web_app_url)
+            await run_polling(runtime.dispatcher, runtime.bot)
+        finally:
+            await runtime.close()
+            await database.dispose()
+
+    asyncio.run(run())
+
+
+@app.command()
 def doctor() -> None:
     """Check the configuration and every dependency; exit non-zero on a problem."""
     from rayport.doctor import run_checks

@@ -1,16 +1,20 @@
-"""Page parameters and the list envelope `{items, page, limit, total, pages}`."""
+"""Page parameters, sorting and the list envelope `{items, page, limit, total, pages}`."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeAlias, TypeVar
 
 import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 T = TypeVar("T")
+# A SELECT of several columns, and one of its rows.
+RowsSelect: TypeAlias = sa.Select[*tuple[Any, ...]]
+AnyRow: TypeAlias = sa.Row[*tuple[Any, ...]]
 MAX_LIMIT = 100
 
 
@@ -30,6 +34,31 @@ class Page(BaseModel, Generic[T]):
     limit: int
     total: int
     pages: int
+
+
+@dataclass(frozen=True, slots=True)
+class SortParams:
+    """One whitelisted field, `-field` on the wire for descending."""
+
+    field: str
+    descending: bool = False
+
+    @classmethod
+    def parse(cls, value: str) -> SortParams:
+        return cls(field=value.lstrip("-"), descending=value.startswith("-"))
+
+    def __str__(self) -> str:
+        return f"-{self.field}" if self.descending else self.field
+
+
+def order_by(
+    sort: SortParams, columns: Mapping[str, Any], tiebreak: Any
+) -> list[sa.ColumnElement[Any]]:
+    """ORDER BY for `sort` over whitelisted `columns`, with a unique `tiebreak` column so
+    that pages never overlap or skip rows. Raises `KeyError` for a field not whitelisted
+    (the API validates the parameter against the same whitelist first)."""
+    column = columns[sort.field]
+    return [column.desc() if sort.descending else column.asc(), tiebreak]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,4 +85,15 @@ async def paginate(
         sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
     )
     rows = (await session.scalars(stmt.limit(params.limit).offset(params.offset))).all()
+    return PageResult(items=list(rows), total=int(total or 0), params=params)
+
+
+async def paginate_rows(
+    session: AsyncSession, stmt: RowsSelect, params: PageParams
+) -> PageResult[AnyRow]:
+    """Like `paginate` for a statement selecting several columns: items are rows."""
+    total = await session.scalar(
+        sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
+    )
+    rows = (await session.execute(stmt.limit(params.limit).offset(params.offset))).all()
     return PageResult(items=list(rows), total=int(total or 0), params=params)

@@ -6,7 +6,7 @@ import pytest
 from aiogram import Bot, Dispatcher
 
 from rayport.bot import UserStatus, build_bot, build_dispatcher
-from tests.fixtures.fake_bot_api import FakeBotAPI, fake_bot_api, fake_bot_api_server  # noqa: F401
+from tests.fixtures.fake_bot_api import FakeBotAPI
 from tests.fixtures.telegram import TEST_BOT_TOKEN
 
 WEB_APP_URL = "https://rayport.example.com/app"
@@ -35,7 +35,7 @@ def backend() -> FakeBackend:
 
 
 @pytest.fixture
-async def bot(fake_bot_api: FakeBotAPI) -> AsyncIterator[Bot]:  # noqa: F811
+async def bot(fake_bot_api: FakeBotAPI) -> AsyncIterator[Bot]:
     bot = build_bot(TEST_BOT_TOKEN, fake_bot_api.url)
     yield bot
     await bot.session.close()

@@ -5,12 +5,12 @@ from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 
-from tests.fixtures.fake_bot_api import FakeBotAPI, fake_bot_api, fake_bot_api_server  # noqa: F401
+from tests.fixtures.fake_bot_api import FakeBotAPI
 from tests.fixtures.telegram import TEST_BOT_TOKEN
 
 
 @pytest.fixture
-async def bot(fake_bot_api: FakeBotAPI) -> AsyncIterator[Bot]:  # noqa: F811
+async def bot(fake_bot_api: FakeBotAPI) -> AsyncIterator[Bot]:
     """The real aiogram client pointed at the fake (NOTES §3.2)."""
     session = AiohttpSession(api=TelegramAPIServer.from_base(fake_bot_api.url))
     bot = Bot(TEST_BOT_TOKEN, session=session)

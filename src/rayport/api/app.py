@@ -9,6 +9,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
+import rayport.configs.decisions  # noqa: F401 - registers request handlers and user hooks
 from rayport import __version__
 from rayport.api.context import AppContext
 from rayport.api.errors import install_error_handlers
@@ -18,8 +19,19 @@ from rayport.api.middleware import (
     RequestContextMiddleware,
     SecurityHeadersMiddleware,
 )
+from rayport.api.routers import admin_audit as admin_audit_router
+from rayport.api.routers import admin_configs as admin_configs_router
+from rayport.api.routers import admin_news as admin_news_router
+from rayport.api.routers import admin_notifications as admin_notifications_router
+from rayport.api.routers import admin_requests as admin_requests_router
+from rayport.api.routers import admin_sessions as admin_sessions_router
+from rayport.api.routers import admin_users as admin_users_router
 from rayport.api.routers import app as app_router
 from rayport.api.routers import auth as auth_router
+from rayport.api.routers import backend as backend_router
+from rayport.api.routers import client_configs as client_configs_router
+from rayport.api.routers import subscription as subscription_router
+from rayport.api.routers import telegram as telegram_router
 from rayport.api.spa import DEFAULT_DIST, mount_spa
 from rayport.settings import Settings, load_settings
 
@@ -57,6 +69,17 @@ def create_app(
 
     app.include_router(app_router.router)
     app.include_router(auth_router.router)
+    app.include_router(backend_router.router)
+    app.include_router(admin_users_router.router)
+    app.include_router(admin_requests_router.router)
+    app.include_router(admin_news_router.router)
+    app.include_router(admin_sessions_router.router)
+    app.include_router(admin_notifications_router.router)
+    app.include_router(admin_audit_router.router)
+    app.include_router(client_configs_router.router)
+    app.include_router(admin_configs_router.router)
+    app.include_router(subscription_router.router)
+    app.include_router(telegram_router.router)
     if web_dist is not None:
         mount_spa(app, web_dist)
 

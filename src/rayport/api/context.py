@@ -9,8 +9,10 @@ from dataclasses import dataclass, field
 from rayport.api.ratelimit import RateLimiter
 from rayport.auth.session_gate import SessionGate
 from rayport.cache import Cache, create_cache
+from rayport.configs.panel import Panel
 from rayport.db.engine import Database
 from rayport.settings import Settings
+from rayport.telegram.runtime import TelegramRuntime
 from rayport.users.service import ensure_superuser
 
 logger = logging.getLogger(__name__)
@@ -23,17 +25,22 @@ class AppContext:
     cache: Cache
     limiter: RateLimiter
     gate: SessionGate
+    panel: Panel | None = None
+    telegram: TelegramRuntime | None = None
     started_at: float = field(default_factory=time.monotonic)
 
     @classmethod
     def create(cls, settings: Settings) -> AppContext:
         cache = create_cache(settings.cache)
+        database = Database(settings.db.url, pool_size=settings.db.pool_size, echo=settings.db.echo)
         return cls(
             settings=settings,
-            db=Database(settings.db.url, pool_size=settings.db.pool_size, echo=settings.db.echo),
+            db=database,
             cache=cache,
             limiter=RateLimiter(settings.rate_limit, settings.cache),
             gate=SessionGate(cache, settings.auth.session_cache_sec),
+            panel=Panel(settings.xui) if settings.xui.configured else None,
+            telegram=TelegramRuntime(settings, database) if settings.telegram.configured else None,
         )
 
     async def bootstrap(self) -> None:
@@ -54,4 +61,8 @@ class AppContext:
     async def close(self) -> None:
         await self.cache.close()
         await self.limiter.close()
+        if self.panel is not None:
+            await self.panel.close()
+        if self.telegram is not None:
+            await self.telegram.close()
         await self.db.dispose()

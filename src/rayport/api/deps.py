@@ -6,8 +6,9 @@ thread pool, a hop that costs more than the work on the hot path.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Annotated
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -19,7 +20,7 @@ from rayport.auth.service import AuthService
 from rayport.auth.tokens import decode_access_token
 from rayport.errors import NotAuthenticated, PermissionDenied, UserNotVerified
 from rayport.models.enums import RoleName, UserStatus
-from rayport.pagination import MAX_LIMIT, PageParams
+from rayport.pagination import MAX_LIMIT, PageParams, SortParams
 from rayport.users.repository import UserRepository
 
 
@@ -104,7 +105,7 @@ VerifiedPrincipal = Annotated[Principal, Depends(require_verified)]
 
 
 async def get_actor(principal: CurrentPrincipal, client: Client) -> Actor:
-    return Actor(user_id=principal.user_id, ip=client.ip)
+    return Actor(user_id=principal.user_id, ip=client.ip, role=principal.role)
 
 
 CurrentActor = Annotated[Actor, Depends(get_actor)]
@@ -125,3 +126,22 @@ async def page_params(
 
 
 Pagination = Annotated[PageParams, Depends(page_params)]
+
+
+def sorting(fields: Sequence[str], default: str) -> Any:
+    """A `sort` query parameter limited to `fields` (`-field` for descending).
+
+    Use as ``sort: Annotated[SortParams, sorting(("created_at", "login"), "-created_at")]``;
+    anything else is a 422 `validation_error`, and OpenAPI lists the allowed values.
+    """
+    pattern = "^-?(" + "|".join(re.escape(field) for field in fields) + ")$"
+    description = f"One of {', '.join(fields)}; prefix with - for descending"
+
+    # The Query goes in the default, not in an Annotated hint: with postponed annotations
+    # a hint naming these locals could not be resolved.
+    async def parse(
+        sort: str = Query(default, pattern=pattern, description=description),
+    ) -> SortParams:
+        return SortParams.parse(sort)
+
+    return Depends(parse)

@@ -67,11 +67,22 @@ async def read_status(context: AppContext) -> StatusRead:
         _database(context), _cache(context), _rate_limit_store(context)
     )
     not_configured = Component(status=ComponentState.not_configured)
+    xui = not_configured
+    if context.panel is not None:
+        panel_status = await context.panel.status()
+        xui = Component(
+            status=ComponentState.ok if panel_status.ok else ComponentState.error,
+            backend=panel_status.era.value if panel_status.era else None,
+        )
     overall = (
         ComponentState.ok
         if all(c.status is not ComponentState.error for c in (database, cache, limiter))
         else ComponentState.error
     )
+    telegram = not_configured
+    if context.telegram is not None:
+        ok = await context.telegram.is_ok()
+        telegram = Component(status=ComponentState.ok if ok else ComponentState.error)
     return StatusRead(
         status=overall,
         version=__version__,
@@ -79,6 +90,6 @@ async def read_status(context: AppContext) -> StatusRead:
         database=database,
         cache=cache,
         rate_limit_store=limiter,
-        xui=not_configured,
-        telegram=not_configured,
+        xui=xui,
+        telegram=telegram,
     )

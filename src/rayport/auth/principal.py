@@ -20,10 +20,22 @@ class Principal:
 
 @dataclass(frozen=True, slots=True)
 class Actor:
-    """Who performed a change, for the audit log (None user = the system)."""
+    """Who performed a change, for the audit log (None user = the system).
+
+    `role` is the caller's role (from its live session) for the permission rules of admin
+    actions; None for the system.
+    """
 
     user_id: uuid.UUID | None
     ip: str | None = None
+    role: RoleName | None = None
+
+    def outranks(self, role: RoleName) -> bool:
+        """True when the actor may manage someone of `role`: a superuser anyone, an admin
+        plain users."""
+        if self.role is RoleName.superuser:
+            return True
+        return self.role is RoleName.admin and role is RoleName.user
 
 
 @dataclass(frozen=True, slots=True)

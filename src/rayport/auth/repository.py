@@ -4,12 +4,27 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from rayport.models import RefreshToken, Session
+from rayport.models import RefreshToken, Role, Session, User
+from rayport.pagination import AnyRow, PageParams, PageResult, SortParams, order_by, paginate_rows
+
+SORTABLE: dict[str, Any] = {
+    "created_at": Session.created_at,
+    "last_activity_at": Session.last_activity_at,
+    "expires_at": Session.expires_at,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SessionFilters:
+    user_id: uuid.UUID | None = None
+    active: bool | None = None  # True: live only; False: ended (revoked or expired) only
 
 
 class SessionRepository:
@@ -90,6 +105,38 @@ class SessionRepository:
             )
         )
         await self.db.execute(stmt.execution_options(synchronize_session=False))
+
+    async def get_with_owner(self, session_id: uuid.UUID) -> AnyRow | None:
+        """(session, owner's login, owner's role name)."""
+        stmt = (
+            sa.select(Session, User.login, Role.name)
+            .join(User, User.id == Session.user_id)
+            .join(Role, Role.id == User.role_id)
+            .where(Session.id == session_id)
+        )
+        return (await self.db.execute(stmt)).one_or_none()
+
+    async def page(
+        self, filters: SessionFilters, params: PageParams, sort: SortParams, now: datetime
+    ) -> PageResult[AnyRow]:
+        """Rows of (session, owner's login) for the admin list."""
+        stmt = sa.select(Session, User.login).join(User, User.id == Session.user_id)
+        if filters.user_id is not None:
+            stmt = stmt.where(Session.user_id == filters.user_id)
+        live = sa.and_(Session.revoked_at.is_(None), Session.expires_at > now)
+        if filters.active is not None:
+            stmt = stmt.where(live if filters.active else sa.not_(live))
+        stmt = stmt.order_by(*order_by(sort, SORTABLE, Session.id))
+        return await paginate_rows(self.db, stmt, params)
+
+    async def delete_ended_before(self, cutoff: datetime) -> int:
+        """Delete sessions that expired or were revoked before `cutoff` (their refresh
+        tokens go with them)."""
+        stmt = sa.delete(Session).where(
+            sa.or_(Session.expires_at < cutoff, Session.revoked_at < cutoff)
+        )
+        result = await self.db.execute(stmt.execution_options(synchronize_session=False))
+        return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 class RefreshTokenRepository:

@@ -6,6 +6,7 @@ must follow a revocation are registered with `after_commit`.
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -28,9 +29,10 @@ from rayport.errors import (
     PermissionDenied,
     RegistrationDisabled,
 )
-from rayport.models import RefreshToken, Request, Session, User
+from rayport.models import RefreshToken, Session, User
 from rayport.models.enums import RequestKind, TargetType, UserStatus
 from rayport.requests.repository import RequestRepository
+from rayport.requests.service import open_request
 from rayport.settings import AuthSettings
 from rayport.users.repository import UserRepository
 from rayport.users.service import create_user
@@ -211,6 +213,12 @@ class AuthService:
         self._forget_after_commit(revoked)
         return len(revoked)
 
+    async def end_session(self, session_id: uuid.UUID, reason: str) -> bool:
+        """End any user's session (an admin action). False when it had already ended."""
+        revoked = await self.sessions.revoke(now=_now(), reason=reason, session_ids=[session_id])
+        self._forget_after_commit(revoked)
+        return bool(revoked)
+
     def _forget_after_commit(self, session_ids: list[uuid.UUID]) -> None:
         if session_ids:
             after_commit(self.db, lambda: self.gate.forget(session_ids))
@@ -238,27 +246,26 @@ class AuthService:
         await self.revoke_other_sessions(principal)
 
     async def forgot_password(self, login: str) -> None:
-        """Open a `reset_password` request for an admin to act on.
+        """Open a `reset_password` request for an admin to act on (admins are notified).
 
-        The caller always gets the same answer: whether the login exists is not revealed.
+        The caller always gets the same answer: whether the login exists is not revealed,
+        nor whether a request was already waiting.
         """
         user = await UserRepository(self.db).get_by_login(login)
         if user is None or not user.is_active:
             return
-        requests = RequestRepository(self.db)
-        if await requests.find_open(user.id, RequestKind.reset_password, user.id) is None:
-            await requests.add_open(
-                Request(
-                    user_id=user.id,
-                    kind=RequestKind.reset_password,
-                    target_type=TargetType.user,
-                    target_id=user.id,
-                    payload={},
+        if (
+            await RequestRepository(self.db).find_open(user.id, RequestKind.reset_password, user.id)
+            is None
+        ):
+            with contextlib.suppress(Conflict):  # a concurrent call opened it first
+                await open_request(
+                    self.db, user, RequestKind.reset_password, TargetType.user, user.id
                 )
-            )
 
     async def request_verification(self, principal: Principal) -> uuid.UUID:
-        """`not_verified` → `verification_pending`, with a `verify` request for admins.
+        """`not_verified` → `verification_pending`, with a `verify` request for admins
+        (who are notified).
 
         Raises `Conflict` when the user is already verified or already waiting.
         """
@@ -269,15 +276,7 @@ class AuthService:
             raise Conflict("Your account is already verified")
         if user.status is UserStatus.verification_pending:
             raise Conflict("Your verification request is already waiting for an admin")
-        request = await RequestRepository(self.db).add_open(
-            Request(
-                user_id=user.id,
-                kind=RequestKind.verify,
-                target_type=TargetType.user,
-                target_id=user.id,
-                payload={},
-            )
-        )
+        request = await open_request(self.db, user, RequestKind.verify, TargetType.user, user.id)
         user.status = UserStatus.verification_pending
         await self.db.flush()
         return request.id

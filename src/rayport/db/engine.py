@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from rayport.db.locks import release_locks
 from rayport.errors import AppError, ServiceUnavailable
 
 AfterCommit = Callable[[], Awaitable[None]]
@@ -113,6 +114,7 @@ class Database:
             raise
         finally:
             await _safe_close(session)
+            release_locks(session)
         await _run_after_commit(session)
 
     @asynccontextmanager

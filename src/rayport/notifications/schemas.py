@@ -3,9 +3,9 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
-from rayport.models.enums import NotificationChannel, NotificationStatus
+from rayport.models.enums import NotificationChannel, NotificationStatus, TargetType
 
 
 class Localized(BaseModel):
@@ -25,3 +25,30 @@ class NotificationRead(BaseModel):
     created_at: datetime
     sent_at: datetime | None
     read_at: datetime | None
+
+
+class AdminNotificationRead(BaseModel):
+    """A notification as admins see it; the content of secret kinds is hidden."""
+
+    id: uuid.UUID
+    user_id: uuid.UUID
+    user_login: str
+    kind: str
+    title: Localized
+    content: Localized
+    content_hidden: bool
+    target_type: TargetType | None
+    target_id: uuid.UUID | None
+    status: NotificationStatus
+    channel: NotificationChannel | None
+    attempts: int
+    next_attempt_at: datetime | None
+    sent_at: datetime | None
+    read_at: datetime | None
+    last_error: str | None
+    created_at: datetime
+
+
+class NotificationCleanupRead(BaseModel):
+    deleted: int
+    cutoff: datetime = Field(description="Notifications created before this were deleted")

@@ -112,3 +112,24 @@ async def set_superuser_password(db: AsyncSession, login: str, password: str) ->
     user.password_hash = await hash_password(password)
     await db.flush()
     return True
+
+
+def sub_url(web_app_url: str, sub_token: str) -> str:
+    return f"{web_app_url.rstrip('/')}/sub/{sub_token}"
+
+
+async def read_sub_url(db: AsyncSession, user_id: uuid.UUID, web_app_url: str) -> str:
+    user = await UserRepository(db).get(user_id)
+    if user is None:
+        raise NotFound("User not found")
+    return sub_url(web_app_url, user.sub_token)
+
+
+async def rotate_sub_token(db: AsyncSession, user_id: uuid.UUID, web_app_url: str) -> str:
+    """Give the user a new subscription token; VPN apps holding the old URL get 404."""
+    user = await UserRepository(db).get(user_id)
+    if user is None:
+        raise NotFound("User not found")
+    user.sub_token = new_sub_token()
+    await db.flush()
+    return sub_url(web_app_url, user.sub_token)

@@ -27,7 +27,10 @@ async def public_settings(context: Context, db: DB) -> PublicSettings:
     settings = await get_settings(db)
     return PublicSettings(
         registration_enabled=settings.basic.registration_enabled,
-        telegram=TelegramPublic(login_enabled=context.settings.telegram.configured),
+        telegram=TelegramPublic(
+            login_enabled=context.telegram is not None,
+            bot_username=context.telegram.bot_username if context.telegram else None,
+        ),
         service=settings.service,
     )
 

@@ -6,6 +6,7 @@ import uuid
 
 from fastapi import APIRouter, status
 
+from rayport.api.context import AppContext
 from rayport.api.deps import DB, Auth, Client, Context, CurrentPrincipal, Pagination, ReadDB
 from rayport.auth.schemas import (
     AcceptedOut,
@@ -18,10 +19,13 @@ from rayport.auth.schemas import (
     SessionRead,
     TokenPair,
 )
+from rayport.auth.telegram_login import link_telegram, login_with_telegram, unlink_telegram
+from rayport.errors import PermissionDenied
 from rayport.notifications.schemas import NotificationRead
-from rayport.notifications.service import list_for_user
+from rayport.notifications.service import list_for_user, mark_read
 from rayport.pagination import Page
-from rayport.users.schemas import ProfileRead, ProfileUpdate, UserRead
+from rayport.telegram.auth import TelegramIdentity, TelegramLoginPayload, validate_telegram_login
+from rayport.users.schemas import ProfileRead, ProfileUpdate, SocialRead, UserRead
 from rayport.users.service import read_user, update_profile
 
 router = APIRouter(prefix="/api/auth/v1", tags=["auth"])
@@ -37,6 +41,39 @@ async def register(data: RegisterIn, auth: Auth, client: Client, context: Contex
 async def login(data: LoginIn, auth: Auth, client: Client, context: Context) -> TokenPair:
     await context.limiter.hit_auth("login", client.ip, data.login)
     return await auth.login(data.login, data.password, client)
+
+
+def _telegram_identity(context: AppContext, payload: TelegramLoginPayload) -> TelegramIdentity:
+    if context.telegram is None:
+        raise PermissionDenied("Telegram login is not enabled on this server")
+    return validate_telegram_login(
+        payload, context.telegram.token, max_age=context.settings.telegram.auth_max_age_sec
+    )
+
+
+@router.post("/login/social/telegram", summary="Log in with Telegram (Mini App or Login Widget)")
+async def login_telegram(
+    payload: TelegramLoginPayload, auth: Auth, client: Client, context: Context, db: DB
+) -> TokenPair:
+    await context.limiter.hit_auth("telegram", client.ip)
+    identity = _telegram_identity(context, payload)
+    return await login_with_telegram(db, auth, identity, client)
+
+
+@router.post("/account/socials/telegram", summary="Link Telegram to this account")
+async def link_telegram_account(
+    payload: TelegramLoginPayload, principal: CurrentPrincipal, context: Context, db: DB
+) -> SocialRead:
+    return await link_telegram(db, principal.user_id, _telegram_identity(context, payload))
+
+
+@router.delete(
+    "/account/socials/telegram",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Unlink Telegram (only when the account has a password)",
+)
+async def unlink_telegram_account(principal: CurrentPrincipal, db: DB) -> None:
+    await unlink_telegram(db, principal.user_id)
 
 
 @router.post("/refresh")
@@ -98,6 +135,17 @@ async def list_notifications(
 ) -> Page[NotificationRead]:
     page = await list_for_user(db, principal.user_id, pagination)
     return Page[NotificationRead].model_validate(page)
+
+
+@router.post(
+    "/account/notifications/{notification_id}/read",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Mark one of your notifications read",
+)
+async def read_notification(
+    notification_id: uuid.UUID, principal: CurrentPrincipal, db: DB
+) -> None:
+    await mark_read(db, principal.user_id, notification_id)
 
 
 @router.get("/sessions")
