@@ -53,10 +53,36 @@ async def create_user(
 
 
 async def read_user(db: AsyncSession, user_id: uuid.UUID) -> UserRead:
-    user = await UserRepository(db).get_full(user_id)
-    if user is None:
+    rows = await UserRepository(db).me_rows(user_id)
+    if not rows:
         raise NotFound("User not found")
-    return to_user_read(user)
+    first = rows[0]
+    return UserRead(
+        id=first.id,
+        login=first.login,
+        role=first.role,
+        status=first.status,
+        is_active=first.is_active,
+        must_change_password=first.must_change_password,
+        has_password=first.has_password,
+        created_at=first.created_at,
+        profile=ProfileRead(
+            first_name=first.first_name,
+            last_name=first.last_name,
+            email=first.email,
+            lang_code=first.lang_code,
+        ),
+        socials=[
+            SocialRead(
+                name=row.social_name,
+                external_id=row.external_id,
+                username=row.username,
+                reachable=row.reachable,
+            )
+            for row in rows
+            if row.social_name is not None
+        ],
+    )
 
 
 def to_user_read(user: User) -> UserRead:
