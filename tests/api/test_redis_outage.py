@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from rayport.settings import RateLimitSettings
 from tests.conftest import make_settings, running_app
 from tests.fixtures.redis_server import RedisServer
 from tests.helpers import bearer, register
@@ -83,3 +84,22 @@ async def test_frozen_redis_costs_at_most_its_timeout_once(
         assert max(durations) < 2.0
     finally:
         private_redis.resume()
+
+
+async def test_rate_limits_hold_while_redis_is_down(
+    clean_pg: str, private_redis: RedisServer
+) -> None:
+    limits = RateLimitSettings(RATE_LIMIT_DEFAULT="1000/minute", RATE_LIMIT_AUTH="3/minute")
+    settings = make_settings(database_url=clean_pg, redis_url=private_redis.url, rate_limit=limits)
+    async with running_app(settings) as api:
+        private_redis.stop()
+        codes = [
+            (
+                await api.post(
+                    "/api/auth/v1/login", json={"login": "brute_x1", "password": "guess-1"}
+                )
+            ).status_code
+            for _ in range(5)
+        ]
+    # Brute-force protection does not switch off with Redis: the process counts locally.
+    assert codes == [401, 401, 401, 429, 429]

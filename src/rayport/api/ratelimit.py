@@ -1,7 +1,9 @@
 """Rate limits with the `limits` library (moving window) over Redis or memory.
 
-The limiter fails open: when its store is down, requests pass (and a warning is logged
-once per breaker period) — an outage of Redis must not take the API down with it.
+When the Redis store fails, limits keep being enforced per process from an in-process
+moving window until Redis is back (circuit breaker): an outage of Redis neither takes the
+API down nor switches brute-force protection off. Counts restart in the local window, so
+during an outage each API process allows up to the limit on its own.
 """
 
 from __future__ import annotations
@@ -46,25 +48,31 @@ class RateLimiter:
         self.auth: RateLimitItem = parse(settings.auth)
         self.excluded_ips = frozenset(settings.exclude_ips)
         self.breaker = CircuitBreaker("rate-limit-store", cache.breaker_open_sec)
+        self.fallback = MovingWindowRateLimiter(MemoryStorage())
 
     async def hit(self, limit: RateLimitItem, scope: str, key: str, ip: str | None) -> None:
         """Count one hit of `key` in `scope`; raise `RateLimited` when over `limit`."""
         if not self.enabled or (ip is not None and ip in self.excluded_ips):
             return
-        if not self.breaker.allow():
-            return
+        limiter = self.limiter if self.breaker.allow() else self.fallback
         try:
-            allowed = await self.limiter.hit(limit, scope, key)
-            retry_after = 0
-            if not allowed:
-                stats = await self.limiter.get_window_stats(limit, scope, key)
-                retry_after = max(1, math.ceil(stats.reset_time - time.time()))
-        except Exception as exc:  # any store failure: fail open
+            await self._hit(limiter, limit, scope, key)
+        except RateLimited:
+            raise
+        except Exception as exc:  # the store failed: count this hit locally instead
             self.breaker.record_failure(exc)
+            await self._hit(self.fallback, limit, scope, key)
             return
-        self.breaker.record_success()
-        if not allowed:
-            raise RateLimited(retry_after)
+        if limiter is self.limiter:
+            self.breaker.record_success()
+
+    @staticmethod
+    async def _hit(
+        limiter: MovingWindowRateLimiter, limit: RateLimitItem, scope: str, key: str
+    ) -> None:
+        if not await limiter.hit(limit, scope, key):
+            stats = await limiter.get_window_stats(limit, scope, key)
+            raise RateLimited(max(1, math.ceil(stats.reset_time - time.time())))
 
     async def hit_auth(self, endpoint: str, ip: str | None, login: str | None = None) -> None:
         """The stricter limit of the auth endpoints: per IP, and per login when there is one."""

@@ -52,7 +52,7 @@ class UserRepository:
         )
         return (await self.session.scalars(stmt)).unique().one_or_none()
 
-    async def me_rows(self, user_id: uuid.UUID) -> list[sa.Row[Any]]:
+    async def me_rows(self, user_id: uuid.UUID) -> list[Any]:
         """The `me` shape as plain rows (one per social link, at least one): a Core query
         in one round trip, without ORM identity-map work — this is the hottest read."""
         stmt = (
