@@ -58,7 +58,12 @@ def order_by(
     that pages never overlap or skip rows. Raises `KeyError` for a field not whitelisted
     (the API validates the parameter against the same whitelist first)."""
     column = columns[sort.field]
-    return [column.desc() if sort.descending else column.asc(), tiebreak]
+    ordered = column.desc() if sort.descending else column.asc()
+    expression = getattr(column, "expression", column)
+    if getattr(expression, "unique", False) or getattr(expression, "primary_key", False):
+        # Already unique: a tiebreak would stop PostgreSQL from walking the column's index.
+        return [ordered]
+    return [ordered, tiebreak]
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,9 @@ class Config(Base):
         sa.UniqueConstraint("user_id", "type"),
         # The expiry scan walks active configs by valid_to.
         sa.Index("ix_config_status_valid_to", "status", "valid_to"),
+        # Admin lists sort by age or by expiry over every status.
+        sa.Index("ix_config_created_at", "created_at"),
+        sa.Index("ix_config_valid_to", "valid_to"),
     )
 
     user_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 class User(Base):
     __tablename__ = "user"
+    # Admin lists sort by age (newest first) by default.
+    __table_args__ = (sa.Index("ix_user_created_at", "created_at"),)
 
     # Logins are compared case-insensitively: stored lower-case (see docs/decisions).
     login: Mapped[str] = mapped_column(sa.String(64), unique=True)
