@@ -40,7 +40,8 @@ class DatabaseSettings(BaseSettings):
     model_config = _CONFIG
 
     url: str = Field("sqlite+aiosqlite:///./data/rayport.db", alias="DATABASE_URL")
-    pool_size: int = Field(10, alias="DATABASE_POOL_SIZE", ge=1)
+    pool_size: int = Field(20, alias="DATABASE_POOL_SIZE", ge=1)
+    max_overflow: int = Field(10, alias="DATABASE_MAX_OVERFLOW", ge=0)
     echo: bool = Field(False, alias="DATABASE_ECHO")
 
     @property

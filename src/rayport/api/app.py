@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -49,6 +50,10 @@ def create_app(
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if bootstrap:
             await context.bootstrap()
+        # Everything alive now (modules, routes, metadata, pools) lives as long as the
+        # process: freezing it keeps the cyclic GC from re-scanning ~10^6 objects on every
+        # old-generation collection, which otherwise shows up as a tax on each request.
+        gc.freeze()
         try:
             yield
         finally:

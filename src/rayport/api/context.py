@@ -32,7 +32,12 @@ class AppContext:
     @classmethod
     def create(cls, settings: Settings) -> AppContext:
         cache = create_cache(settings.cache)
-        database = Database(settings.db.url, pool_size=settings.db.pool_size, echo=settings.db.echo)
+        database = Database(
+            settings.db.url,
+            pool_size=settings.db.pool_size,
+            max_overflow=settings.db.max_overflow,
+            echo=settings.db.echo,
+        )
         return cls(
             settings=settings,
             db=database,

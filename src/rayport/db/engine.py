@@ -24,7 +24,9 @@ from rayport.errors import AppError, ServiceUnavailable
 AfterCommit = Callable[[], Awaitable[None]]
 
 
-def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEngine:
+def create_engine(
+    url: str, *, pool_size: int = 20, max_overflow: int = 10, echo: bool = False
+) -> AsyncEngine:
     parsed = make_url(url)
     kwargs: dict[str, Any] = {"echo": echo}
     if parsed.get_backend_name() == "sqlite":
@@ -33,11 +35,14 @@ def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Async
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"timeout": 30}
     else:
+        # Overflow connections are closed on return, so a pool smaller than the usual
+        # concurrency churns connections (each a TCP + TLS attempt + auth): size it for
+        # the steady state and keep the overflow for bursts.
         # No pre-ping: it costs a round trip on every checkout. When the database restarts,
         # the first statement on a stale connection fails (503 for that request) and
         # SQLAlchemy invalidates the whole pool, so the next request reconnects.
         kwargs.update(
-            pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800, pool_timeout=5
+            pool_size=pool_size, max_overflow=max_overflow, pool_recycle=1800, pool_timeout=5
         )
         kwargs["connect_args"] = {"timeout": 5, "command_timeout": 30}
     engine = create_async_engine(url, **kwargs)
@@ -75,9 +80,11 @@ class Database:
     invalidations and other side effects of a change belong.
     """
 
-    def __init__(self, url: str, *, pool_size: int = 10, echo: bool = False) -> None:
+    def __init__(
+        self, url: str, *, pool_size: int = 20, max_overflow: int = 10, echo: bool = False
+    ) -> None:
         self.url = url
-        self.engine = create_engine(url, pool_size=pool_size, echo=echo)
+        self.engine = create_engine(url, pool_size=pool_size, max_overflow=max_overflow, echo=echo)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
         # Reads that need no transaction skip BEGIN/COMMIT: one round trip per statement.
         self.read_sessionmaker = async_sessionmaker(
