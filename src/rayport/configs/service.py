@@ -52,6 +52,34 @@ def config_snapshot(config: Config) -> dict[str, Any]:
     }
 
 
+def _config_fields(config: Config, pending: Request | None) -> dict[str, Any]:
+    """What every view of a config shows, whoever is looking."""
+    return {
+        "id": config.id,
+        "type": config.type,
+        "status": config.status,
+        "valid_from": config.valid_from,
+        "valid_to": config.valid_to,
+        "days_left": days_left(config.valid_to, _now()),
+        "total_gb": config.total_gb,
+        "limit_ip": config.limit_ip,
+        "used_bytes": config.up_bytes + config.down_bytes,
+        "up_bytes": config.up_bytes,
+        "down_bytes": config.down_bytes,
+        "last_synced_at": config.last_synced_at,
+        "pending_request": (
+            PendingRequest(
+                id=pending.id,
+                kind=pending.kind,
+                payload=pending.payload,
+                created_at=pending.created_at,
+            )
+            if pending is not None
+            else None
+        ),
+    }
+
+
 class PanelNotConfigured(XuiUnavailable):
     default_message = "The VPN panel is not configured on this server"
 
@@ -77,7 +105,6 @@ class ConfigService:
     # --- reading -------------------------------------------------------------------
 
     async def _read(self, config: Config, user: User, pending: Request | None) -> ConfigRead:
-        now = _now()
         link = None
         if self.panel is not None:
             try:
@@ -86,30 +113,9 @@ class ConfigService:
             except (XuiError, XuiUnavailable, UnsupportedInbound, ValueError):
                 link = None  # the panel is down or odd: show the rest, not an error
         return ConfigRead(
-            id=config.id,
-            type=config.type,
-            status=config.status,
-            valid_from=config.valid_from,
-            valid_to=config.valid_to,
-            days_left=days_left(config.valid_to, now),
-            total_gb=config.total_gb,
-            limit_ip=config.limit_ip,
-            used_bytes=config.up_bytes + config.down_bytes,
-            up_bytes=config.up_bytes,
-            down_bytes=config.down_bytes,
+            **_config_fields(config, pending),
             connection_url=link,
             subscription_url=self.subscription_url(user),
-            last_synced_at=config.last_synced_at,
-            pending_request=(
-                PendingRequest(
-                    id=pending.id,
-                    kind=pending.kind,
-                    payload=pending.payload,
-                    created_at=pending.created_at,
-                )
-                if pending is not None
-                else None
-            ),
         )
 
     async def _user(self, user_id: uuid.UUID) -> User:
@@ -332,32 +338,10 @@ class ConfigService:
         return result.to_page(items)
 
     def _admin_read(self, config: Config, login: str, pending: Request | None) -> AdminConfigRead:
-        now = _now()
         return AdminConfigRead(
-            id=config.id,
-            type=config.type,
-            status=config.status,
-            valid_from=config.valid_from,
-            valid_to=config.valid_to,
-            days_left=days_left(config.valid_to, now),
-            total_gb=config.total_gb,
-            limit_ip=config.limit_ip,
-            used_bytes=config.up_bytes + config.down_bytes,
-            up_bytes=config.up_bytes,
-            down_bytes=config.down_bytes,
+            **_config_fields(config, pending),
             connection_url=None,
             subscription_url="",
-            last_synced_at=config.last_synced_at,
-            pending_request=(
-                PendingRequest(
-                    id=pending.id,
-                    kind=pending.kind,
-                    payload=pending.payload,
-                    created_at=pending.created_at,
-                )
-                if pending
-                else None
-            ),
             user_id=config.user_id,
             login=login,
             client_email=config.client_email,
