@@ -22,8 +22,15 @@ from typing import Any
 
 import asyncpg
 import httpx
+from sqlalchemy import event
 
 from bench.common import ROOT, create_database, drop_database, free_port, start_server, wrk
+from rayport.configs.service import ConfigService
+from rayport.db.engine import Database
+from rayport.models.enums import ConfigType, UserStatus
+from rayport.pagination import PageParams, SortParams
+from rayport.users.admin import list_users
+from rayport.users.repository import UserFilters
 
 SCENARIOS = {
     "users: first page": "/api/admin/v1/users?limit=20",
@@ -179,21 +186,43 @@ async def seed(dsn: str, users: int) -> str:
     return detail_id
 
 
-async def plans(dsn: str) -> dict[str, list[str]]:
-    """EXPLAIN ANALYZE of the statements the list endpoints run (captured from the log)."""
-    connection = await asyncpg.connect(dsn)
-    rows = (
-        await connection.fetch(
-            "SELECT query FROM pg_stat_statements WHERE query ILIKE '%FROM \"user\"%' "
-            "OR query ILIKE '%FROM config%' ORDER BY mean_exec_time DESC LIMIT 8"
-        )
-        if await connection.fetchval(
-            "SELECT count(*) FROM pg_extension WHERE extname = 'pg_stat_statements'"
-        )
-        else []
-    )
-    await connection.close()
-    return {row["query"][:120]: [] for row in rows}
+async def plans(url: str) -> dict[str, list[str]]:
+    """EXPLAIN ANALYZE of the statements the list services run, captured as they run."""
+    database = Database(url)
+    captured: list[tuple[str, Any]] = []
+
+    @event.listens_for(database.engine.sync_engine, "before_cursor_execute")
+    def capture(_conn: Any, _cursor: Any, statement: str, params: Any, *_: Any) -> None:
+        captured.append((statement, params))
+
+    cases = {
+        "users deep page by login": lambda db: list_users(
+            db, UserFilters(), PageParams(400, 20), SortParams.parse("login")
+        ),
+        "users search + filter": lambda db: list_users(
+            db,
+            UserFilters(q="user_12", status=UserStatus.verified),
+            PageParams(1, 20),
+            SortParams.parse("-created_at"),
+        ),
+        "configs deep page by expiry": lambda db: ConfigService(db, None, "").admin_page(
+            PageParams(900, 20), sort="valid_to", config_type=ConfigType.vless
+        ),
+    }
+    result: dict[str, list[str]] = {}
+    for label, run in cases.items():
+        captured.clear()
+        async with database.read_only() as db:
+            await run(db)
+        statements = list(captured)
+        lines: list[str] = []
+        async with database.engine.connect() as connection:
+            for statement, params in statements[:2]:  # the COUNT and the page
+                plan = await connection.exec_driver_sql("EXPLAIN ANALYZE " + statement, params)
+                lines += [row[0] for row in plan] + ["--"]
+        result[label] = lines
+    await database.dispose()
+    return result
 
 
 def main() -> None:
@@ -227,6 +256,7 @@ def main() -> None:
     port = free_port()
     server = start_server("rayport.api.asgi:app", port, {**env, "DOCS_ENABLED": "true"})
     results: dict[str, Any] = {}
+    query_plans = asyncio.run(plans(env["DATABASE_URL"]))
     try:
         base = f"http://127.0.0.1:{port}"
         token = httpx.post(
@@ -240,6 +270,9 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=10)
         asyncio.run(drop_database(name))
+    for label, lines in query_plans.items():
+        print(f"-- plan: {label}")
+        print("\n".join(lines))
     print(f"{'scenario':32} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
     for label, row in results.items():
         print(
