@@ -175,3 +175,24 @@ async def test_unknown_and_rotated_tokens_are_404(api: httpx.AsyncClient) -> Non
     assert (await api.get(old)).status_code == 404
     new = rotated["subscription_url"].replace("http://127.0.0.1:8000", "")
     assert new != old and (await api.get(new)).status_code == 200
+
+
+async def test_panel_down_shows_in_status_and_sync_changes_nothing(
+    api: httpx.AsyncClient, xui_panel: XuiEmulator
+) -> None:
+    headers = await verified_user(api, "ulla_vpn")
+    await api.get("/api/backend/v1/client/configs/by-type/vless", headers=headers)
+    root = bearer(await login_superuser(api))
+    with xui_panel.outage():
+        status = (await api.get("/api/app/v1/status")).json()
+        report = (await api.post("/api/admin/v1/xui/sync", headers=root)).json()
+        xui = (await api.get("/api/admin/v1/xui/status", headers=root)).json()
+        configs = await api.get("/api/backend/v1/client/configs", headers=headers)
+    assert status["xui"]["status"] == "error"
+    assert report["ok"] is False and report["error"]
+    assert xui["reachable"] is False
+    # The config page still shows what RayPort knows; the inbound is cached for a minute.
+    assert configs.status_code == 200
+    assert configs.json()[0]["connection_url"].startswith("vless://")
+    after = (await api.post("/api/admin/v1/xui/sync", headers=root)).json()
+    assert after["ok"] is True
