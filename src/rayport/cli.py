@@ -174,6 +174,18 @@ def bot(
 
 
 @app.command()
+def notifier() -> None:
+    """Run the notifier (expiry and traffic notices, 3X-UI sync, delivery) until SIGINT or
+    SIGTERM; several may run at once."""
+    from rayport.logging import setup_logging
+    from rayport.notifier import run_notifier
+
+    settings = _settings()
+    setup_logging(settings.log_level)
+    asyncio.run(run_notifier(settings))
+
+
+@app.command()
 def doctor() -> None:
     """Check the configuration and every dependency; exit non-zero on a problem."""
     from rayport.doctor import run_checks
@@ -188,6 +200,60 @@ def doctor() -> None:
         typer.secho(f"[{result.state:^4}] {result.name}: {result.detail}", fg=colour)
         failed = failed or result.state == "fail"
     raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def backup(
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="File to write, or - for standard output "
+            "[default: rayport-<UTC time>.pgdump / .sqlite3 here]",
+        ),
+    ] = None,
+) -> None:
+    """Back up the database: pg_dump -Fc on PostgreSQL, a consistent copy on SQLite."""
+    from rayport.backup import BackupError
+    from rayport.backup import backup as run_backup
+
+    settings = _settings()
+    try:
+        result = run_backup(settings.db.url, output)
+    except BackupError as exc:
+        typer.secho(f"backup failed: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1) from exc
+    if result.size is not None:
+        typer.echo(f"{result.dialect} backup written to {result.path} ({result.size} bytes)")
+
+
+@app.command()
+def restore(
+    file: Annotated[str, typer.Argument(help="A file from `rayport backup`, or - for stdin")],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation")] = False,
+) -> None:
+    """Replace the database's contents with a backup. Stop api, notifier and bot first;
+    run `rayport migrate` and flush the cache afterwards."""
+    from rayport.backup import BackupError
+    from rayport.backup import restore as run_restore
+
+    settings = _settings()
+    where = settings.db.url.split("@")[-1]
+    if not yes:
+        if file == "-":
+            typer.secho("reading the backup from stdin needs --yes", fg=typer.colors.RED, err=True)
+            raise typer.Exit(2)
+        typer.confirm(f"Replace everything in {where} with {file}?", abort=True)
+    try:
+        dialect = run_restore(settings.db.url, file)
+    except BackupError as exc:
+        typer.secho(f"restore failed: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(
+        f"{dialect} database {where} restored from {file}; now run `rayport migrate` "
+        "and flush the cache"
+    )
 
 
 @app.command()

@@ -17,6 +17,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEV_JWT_SECRET = "dev-only-insecure-jwt-secret-change-me-0123456789"  # noqa: S105
 WEAK_PASSWORDS = frozenset({"", "admin", "password", "changeme", "changethis", "123456"})
+DEV_ALLOWED_ORIGINS = ("http://127.0.0.1:8000", "http://localhost:5173")
 
 _CONFIG = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
@@ -128,6 +129,30 @@ class NotifierSettings(BaseSettings):
         default_factory=lambda: [2], alias="CONFIG_EXPIRY_NOTIF_HOURS"
     )
     cleanup_period_days: int = Field(30, alias="CLEANUP_PERIOD_DAYS", ge=1)
+    xui_sync_period_sec: float = Field(300, alias="XUI_SYNC_PERIOD_SEC", gt=0)
+    # Delivery: a failed send is retried with exponential backoff and jitter (base doubling
+    # per attempt, capped), and given up (`dead`) after this many attempts.
+    max_attempts: int = Field(8, alias="NOTIFY_MAX_ATTEMPTS", ge=1)
+    retry_base_sec: float = Field(30, alias="NOTIFY_RETRY_BASE_SEC", gt=0)
+    retry_max_sec: float = Field(6 * 3600, alias="NOTIFY_RETRY_MAX_SEC", gt=0)
+    # How many notifications one worker claims (and has in flight) at once, and how long
+    # its claim lasts: a worker that dies mid-batch loses its rows for at most this long.
+    batch_size: int = Field(20, alias="NOTIFY_BATCH_SIZE", ge=1, le=500)
+    lease_sec: float = Field(120, alias="NOTIFY_LEASE_SEC", ge=2)
+    send_timeout_sec: float = Field(15, alias="NOTIFY_SEND_TIMEOUT_SEC", gt=0)
+    # Telegram's limits (moving windows, shared by every notifier through Redis when it is
+    # configured). Telegram allows ~30/s overall and 1/s per chat; the per-chat window is
+    # doubled by default so network jitter can never squeeze two messages into one second.
+    telegram_global_limit: str = Field("25/second", alias="NOTIFY_TELEGRAM_GLOBAL_LIMIT")
+    telegram_chat_limit: str = Field("1/2seconds", alias="NOTIFY_TELEGRAM_CHAT_LIMIT")
+
+    @field_validator("telegram_global_limit", "telegram_chat_limit")
+    @classmethod
+    def _limit(cls, value: str) -> str:
+        from limits import parse
+
+        parse(value)  # raises ValueError naming the bad string
+        return value
 
     @field_validator("config_expiry_notif_hours", mode="before")
     @classmethod
@@ -145,13 +170,37 @@ class SmtpSettings(BaseSettings):
     sender: str = Field("RayPort <rayport@localhost>", alias="SMTP_FROM")
 
 
+class MetricsSettings(BaseSettings):
+    """Prometheus metrics (issue #8): `/metrics` on the API, bearer-token protected."""
+
+    model_config = _CONFIG
+
+    enabled: bool = Field(False, alias="METRICS_ENABLED")
+    # Required when enabled: scrapers send `Authorization: Bearer <METRICS_TOKEN>`.
+    token: SecretStr | None = Field(None, alias="METRICS_TOKEN")
+    # The notifier's own metrics endpoint (it has no HTTP server otherwise); unset: none.
+    notifier_port: int | None = Field(None, alias="NOTIFIER_METRICS_PORT", ge=1, le=65535)
+
+    @field_validator("notifier_port", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: Any) -> Any:
+        return None if value == "" else value
+
+    @model_validator(mode="after")
+    def _token_when_enabled(self) -> MetricsSettings:
+        token = self.token.get_secret_value() if self.token else ""
+        if self.enabled and len(token) < 16:
+            raise ValueError("METRICS_ENABLED needs METRICS_TOKEN of at least 16 characters")
+        return self
+
+
 class Settings(BaseSettings):
     model_config = _CONFIG
 
     environment: Environment = Field(Environment.development, alias="ENVIRONMENT")
     web_app_url: str = Field("http://127.0.0.1:8000", alias="WEB_APP_URL")
     allowed_origins: CommaList = Field(
-        default_factory=lambda: ["http://127.0.0.1:8000", "http://localhost:5173"],
+        default_factory=lambda: list(DEV_ALLOWED_ORIGINS),
         alias="ALLOWED_ORIGINS",
     )
     trusted_proxies: CommaList = Field(default_factory=list, alias="TRUSTED_PROXIES")
@@ -167,6 +216,7 @@ class Settings(BaseSettings):
     telegram: TelegramSettings = Field(default_factory=TelegramSettings)
     notifier: NotifierSettings = Field(default_factory=NotifierSettings)
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
+    metrics: MetricsSettings = Field(default_factory=MetricsSettings)
 
     _split = field_validator("allowed_origins", "trusted_proxies", mode="before")(_split_list)
 
@@ -181,6 +231,8 @@ class Settings(BaseSettings):
     def _refuse_default_secrets(self) -> Settings:
         if self.environment is not Environment.production:
             return self
+        if "docs_enabled" not in self.model_fields_set:
+            self.docs_enabled = False  # production serves no API docs unless DOCS_ENABLED=true
         problems = []
         secret = self.auth.jwt_secret.get_secret_value()
         if secret == DEV_JWT_SECRET:
@@ -192,6 +244,10 @@ class Settings(BaseSettings):
             problems.append("SUPERUSER_PASSWORD must be set to a strong password")
         elif len(password.get_secret_value()) < 12:
             problems.append("SUPERUSER_PASSWORD must be at least 12 characters")
+        if "allowed_origins" not in self.model_fields_set or self.allowed_origins == list(
+            DEV_ALLOWED_ORIGINS
+        ):
+            problems.append("ALLOWED_ORIGINS must be set to the origins users open RayPort on")
         if problems:
             raise ValueError("refusing to start in production: " + "; ".join(problems))
         return self

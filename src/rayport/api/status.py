@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from rayport import __version__
 from rayport.api.context import AppContext
 from rayport.cache import CacheUnavailable
+from rayport.notifier.heartbeat import NotifierState, notifier_state
 
 CHECK_TIMEOUT_SEC = 2.0
 
@@ -20,6 +21,7 @@ class ComponentState(StrEnum):
     ok = "ok"
     error = "error"
     not_configured = "not_configured"
+    not_running = "not_running"
 
 
 class Component(BaseModel):
@@ -36,6 +38,7 @@ class StatusRead(BaseModel):
     rate_limit_store: Component
     xui: Component
     telegram: Component
+    notifier: Component
 
 
 async def _database(context: AppContext) -> Component:
@@ -60,6 +63,18 @@ async def _rate_limit_store(context: AppContext) -> Component:
     return Component(
         status=ComponentState.ok if ok else ComponentState.error, backend=context.limiter.store_name
     )
+
+
+async def _notifier(context: AppContext) -> Component:
+    """ok, error (last loop older than two periods) or not_running (no heartbeat)."""
+    try:
+        state = await notifier_state(context.cache)
+    except CacheUnavailable:
+        return Component(status=ComponentState.error)
+    if state is NotifierState.not_running:
+        return Component(status=ComponentState.not_running)
+    ok = state is NotifierState.ok
+    return Component(status=ComponentState.ok if ok else ComponentState.error)
 
 
 async def read_status(context: AppContext) -> StatusRead:
@@ -92,4 +107,5 @@ async def read_status(context: AppContext) -> StatusRead:
         rate_limit_store=limiter,
         xui=xui,
         telegram=telegram,
+        notifier=await _notifier(context),
     )
