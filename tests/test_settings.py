@@ -51,4 +51,5 @@ def test_production_refuses_default_secrets_and_says_which(monkeypatch: pytest.M
     assert "SUPERUSER_PASSWORD" in str(excinfo.value) and "JWT_SECRET" not in str(excinfo.value)
 
     monkeypatch.setenv("SUPERUSER_PASSWORD", "a-long-and-strong-one")
+    monkeypatch.setenv("ALLOWED_ORIGINS", "https://rayport.example")
     assert Settings().is_production

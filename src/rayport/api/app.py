@@ -34,6 +34,7 @@ from rayport.api.routers import client_configs as client_configs_router
 from rayport.api.routers import subscription as subscription_router
 from rayport.api.routers import telegram as telegram_router
 from rayport.api.spa import DEFAULT_DIST, mount_spa
+from rayport.metrics import metrics_endpoint
 from rayport.settings import Settings, load_settings
 
 
@@ -85,6 +86,13 @@ def create_app(
     app.include_router(admin_configs_router.router)
     app.include_router(subscription_router.router)
     app.include_router(telegram_router.router)
+    if settings.metrics.enabled:  # issue #8: bearer METRICS_TOKEN; before the SPA catch-all
+        app.add_api_route(
+            "/metrics",
+            metrics_endpoint(settings.metrics, context.cache),
+            methods=["GET"],
+            include_in_schema=False,
+        )
     if web_dist is not None:
         mount_spa(app, web_dist)
 

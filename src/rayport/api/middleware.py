@@ -18,6 +18,7 @@ from rayport.api.errors import error_response
 from rayport.db.engine import is_connection_error
 from rayport.errors import AppError
 from rayport.logging import request_id_var
+from rayport.metrics import observe_request
 from rayport.settings import Settings
 
 logger = logging.getLogger("rayport.access")
@@ -32,6 +33,7 @@ class RequestContextMiddleware:
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
         self.trusted = settings.trusted_proxy_networks
+        self.metrics = settings.metrics.enabled  # issue #8: request metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -78,6 +80,7 @@ class RequestContextMiddleware:
             await response(scope, receive, send_wrapper)
         finally:
             route = scope.get("route")
+            elapsed = time.perf_counter() - started
             logger.info(
                 "request",
                 extra={
@@ -85,10 +88,12 @@ class RequestContextMiddleware:
                     # The route template, never the raw path: /sub/{token} holds a secret.
                     "route": getattr(route, "path", None) or _safe_path(scope["path"]),
                     "status": status,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                    "duration_ms": round(elapsed * 1000, 2),
                     "client_ip": client_ip,
                 },
             )
+            if self.metrics:  # issue #8: unmatched paths get one label, never the raw path
+                observe_request(scope["method"], getattr(route, "path", None), status, elapsed)
             request_id_var.reset(token)
 
 

@@ -9,6 +9,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from rayport.errors import XuiError
+from rayport.metrics import instrument_panel_client
 from rayport.models import Config
 from rayport.models.enums import ConfigStatus, ConfigType
 from rayport.settings import XuiSettings
@@ -46,6 +47,7 @@ class Panel:
             api_token=settings.api_token.get_secret_value() if settings.api_token else None,
             timeout=settings.timeout_sec,
         )
+        instrument_panel_client(self.client)  # issue #8: panel call latency and errors
         self.remarks = {
             ConfigType.vless: settings.vless_remark,
             ConfigType.trojan: settings.trojan_remark,
