@@ -24,7 +24,8 @@ web:
 run: install web
 	$(UV) run rayport dev --host $(HOST) --port $(PORT)
 
-test: test-backend test-frontend
+# The web app is checked and built first: the browser tests (tests/e2e) run against the build.
+test: test-frontend test-backend
 
 test-backend: install
 	$(UV) run pytest
@@ -32,8 +33,9 @@ test-backend: install
 test-frontend:
 	@if [ -f frontend/package.json ]; then \
 	  npm --prefix frontend ci --no-audit --no-fund --loglevel=error && \
+	  npm --prefix frontend run check:api && \
 	  npm --prefix frontend run lint && npm --prefix frontend run typecheck && \
-	  npm --prefix frontend test; \
+	  npm --prefix frontend test && npm --prefix frontend run build; \
 	fi
 
 lint: install
@@ -43,11 +45,16 @@ lint: install
 typecheck: install
 	$(UV) run mypy src
 
+# After changing the API: regenerate the schema and the web app's types (CI checks drift).
 openapi: install
 	$(UV) run rayport openapi > frontend/openapi.json
+	npm --prefix frontend run gen:api
 
 bench: install
 	$(UV) run python -m bench.auth_me
+	$(UV) run python -m bench.xui_sync
+	$(UV) run python -m bench.admin_lists
+	$(UV) run python -m bench.notifier
 
 clean:
 	rm -rf .venv data frontend/node_modules frontend/dist

@@ -1,7 +1,7 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 
 import { useSessionStore } from '@/features/auth/stores/session-store';
 import { api } from '@/lib/api/client';
@@ -13,10 +13,16 @@ import {
   makeUser,
   meHandler,
   publicSettings,
+  screenDataHandlers,
   settingsHandler,
 } from '@/testing/fixtures';
 import { currentUrl, renderApp } from '@/testing/render';
 import { server } from '@/testing/server';
+
+// The pages these tests land on load their own data; answer it neutrally.
+beforeEach(() => {
+  server.use(...screenDataHandlers());
+});
 
 describe('session start-up', () => {
   it('restores a stored session and shows the protected page', async () => {
@@ -78,7 +84,11 @@ describe('failed refresh', () => {
     let revoked = false;
     server.use(
       meHandler(makeUser(), () => (revoked ? [] : [pair.access_token])),
-      http.get('*/api/backend/v1/news', () => errorResponse(401, 'not_authenticated', 'Session revoked')),
+      http.get('*/api/backend/v1/news', () =>
+        revoked
+          ? errorResponse(401, 'not_authenticated', 'Session revoked')
+          : HttpResponse.json({ items: [], page: 1, limit: 10, total: 0, pages: 0 }),
+      ),
       http.post('*/api/auth/v1/refresh', () => errorResponse(401, 'not_authenticated', 'Refresh token revoked')),
       settingsHandler(),
     );

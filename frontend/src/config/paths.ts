@@ -24,6 +24,10 @@ export const paths = {
     path: '/admin',
     getHref: (section?: string) => (section ? `/admin/${section}` : '/admin'),
   },
+  adminUser: { path: '/admin/users/:userId', getHref: (id: string) => `/admin/users/${encodeURIComponent(id)}` },
+  adminConfig: { path: '/admin/configs/:configId', getHref: (id: string) => `/admin/configs/${encodeURIComponent(id)}` },
+  adminNewsNew: { path: '/admin/news/new', getHref: () => '/admin/news/new' },
+  adminNewsItem: { path: '/admin/news/:newsId', getHref: (id: string) => `/admin/news/${encodeURIComponent(id)}` },
 } as const;
 
 /** Where a logged-in user lands by default. */

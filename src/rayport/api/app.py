@@ -51,6 +51,9 @@ def create_app(
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if bootstrap:
             await context.bootstrap()
+        if context.telegram is not None:
+            # getMe once at start-up: the Login Widget needs the bot's username.
+            await context.telegram.is_ok()
         # Everything alive now (modules, routes, metadata, pools) lives as long as the
         # process: freezing it keeps the cyclic GC from re-scanning ~10^6 objects on every
         # old-generation collection, which otherwise shows up as a tax on each request.

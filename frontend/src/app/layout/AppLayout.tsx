@@ -23,7 +23,11 @@ export function AppLayout() {
   const onAuthPage = pathname === paths.login.path || pathname === paths.register.path;
 
   return (
-    <div className={styles.shell} data-has-tabbar={user ? 'true' : undefined}>
+    <div
+      className={styles.shell}
+      data-has-tabbar={user ? 'true' : undefined}
+      data-wide={pathname.startsWith(paths.admin.path) ? 'true' : undefined}
+    >
       <header className={styles.header}>
         <Link to={paths.home.getHref()} className={styles.brand}>
           {t('common.appName')}

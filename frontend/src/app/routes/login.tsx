@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useSearchParams } from 'react-router';
 import { useShallow } from 'zustand/react/shallow';
@@ -8,12 +9,14 @@ import { PageLoader } from '@/components/ui/Spinner';
 import { paths, safeNextPath } from '@/config/paths';
 import { LoginForm } from '@/features/auth/components/LoginForm';
 import { TelegramLoginArea } from '@/features/auth/components/TelegramLoginArea';
+import { useTelegramWidgetLogin, WIDGET_NEXT_KEY } from '@/features/auth/hooks/use-telegram-widget-login';
 import { useSessionStore } from '@/features/auth/stores/session-store';
 import {
   isTelegramLoginEnabled,
   telegramBotUsername,
   usePublicSettings,
 } from '@/features/settings/api/get-public-settings';
+import { errorMessage } from '@/lib/i18n/error-message';
 import { isInTelegram } from '@/lib/telegram/webapp';
 
 import styles from './routes.module.css';
@@ -26,9 +29,24 @@ export function LoginRoute() {
   );
   const settings = usePublicSettings();
   const showTelegramArea = isTelegramLoginEnabled(settings.data) && !isInTelegram();
+  const widget = useTelegramWidgetLogin();
+  const next = params.get('next');
 
-  if (status === 'authenticated') return <Navigate to={safeNextPath(params.get('next'))} replace />;
-  if (telegramLogin === 'pending') return <PageLoader label={t('auth.telegram.signingIn')} />;
+  // Telegram's widget redirects back to plain `/login`: remember `next` for that trip.
+  useEffect(() => {
+    if (!showTelegramArea) return;
+    try {
+      if (next) sessionStorage.setItem(WIDGET_NEXT_KEY, next);
+    } catch {
+      // no storage: the widget login lands on the default page
+    }
+  }, [showTelegramArea, next]);
+
+
+  if (status === 'authenticated') return <Navigate to={safeNextPath(next ?? (widget.used ? readWidgetNext() : null))} replace />;
+  if (telegramLogin === 'pending' || widget.state === 'pending') {
+    return <PageLoader label={t('auth.telegram.signingIn')} />;
+  }
 
   return (
     <div className={`${styles.stack} ${styles.narrow}`}>
@@ -36,6 +54,11 @@ export function LoginRoute() {
         <h1>{t('auth.login.title')}</h1>
         {endReason === 'expired' ? <Alert tone="info">{t('auth.login.sessionExpired')}</Alert> : null}
         {telegramLogin === 'failed' ? <Alert tone="warning">{t('auth.telegram.failed')}</Alert> : null}
+        {widget.state === 'failed' ? (
+          <Alert tone="error" title={t('auth.telegram.widgetLoginFailed')}>
+            {errorMessage(widget.error, t)}
+          </Alert>
+        ) : null}
         <LoginForm />
       </Card>
       {showTelegramArea ? <TelegramLoginArea botUsername={telegramBotUsername(settings.data)} /> : null}
@@ -45,4 +68,12 @@ export function LoginRoute() {
       </p>
     </div>
   );
+}
+
+function readWidgetNext(): string | null {
+  try {
+    return sessionStorage.getItem(WIDGET_NEXT_KEY);
+  } catch {
+    return null;
+  }
 }

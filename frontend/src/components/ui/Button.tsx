@@ -5,7 +5,8 @@ import { Spinner } from './Spinner';
 import styles from './Button.module.css';
 
 export interface ButtonProps extends ComponentProps<'button'> {
-  variant?: 'primary' | 'secondary' | 'ghost';
+  variant?: 'primary' | 'secondary' | 'ghost' | 'danger';
+  size?: 'md' | 'sm';
   block?: boolean;
   /** Shows a spinner and disables the button; keep the label meaningful ("Saving…"). */
   loading?: boolean;
@@ -15,6 +16,7 @@ export interface ButtonProps extends ComponentProps<'button'> {
 
 export function Button({
   variant = 'primary',
+  size = 'md',
   block = false,
   loading = false,
   asChild = false,
@@ -24,7 +26,7 @@ export function Button({
   type,
   ...props
 }: ButtonProps) {
-  const classes = [styles.button, styles[variant], block ? styles.block : '', className ?? '']
+  const classes = [styles.button, styles[variant], size === 'sm' ? styles.sm : '', block ? styles.block : '', className ?? '']
     .filter(Boolean)
     .join(' ');
   if (asChild) {

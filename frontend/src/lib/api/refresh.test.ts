@@ -177,6 +177,40 @@ describe('refresh before expiry', () => {
   });
 });
 
+describe('clock skew', () => {
+  it('a device clock 10 minutes fast does not refresh in a loop: expiry is judged on the server clock', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    vi.setSystemTime(Date.now() + 10 * 60_000); // the phone is 10 minutes ahead of the server
+    // Issued by the server (10 minutes behind): iat = its now, exp = its now + 15 min.
+    const issued = () => makeJwt({ expiresInSec: 300, issuedSecAgo: 600 });
+    const calls = refreshEndpoint([
+      { ...makeTokenPair('2'), access_token: issued() },
+      { ...makeTokenPair('3'), access_token: issued() },
+    ]);
+    // The stored token looks nearly expired on this clock, so the first call refreshes once…
+    const stale = makeJwt({ expiresInSec: 60, issuedSecAgo: 1440 });
+    tokenStore.setTokens({ access_token: stale, refresh_token: 'refresh-1' });
+    let current = '';
+    server.use(
+      http.get('*/api/things/:n', ({ request }) => {
+        current = request.headers.get('Authorization') ?? '';
+        return HttpResponse.json({ ok: true });
+      }),
+    );
+    await api.get('/things/1');
+    expect(calls).toHaveLength(1);
+    // …and the new token (5 min left on this clock, 15 on the server's) is then used as is.
+    await api.get('/things/2');
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(calls).toHaveLength(1);
+    expect(current).toBe(`Bearer ${tokenStore.getAccessToken() ?? ''}`);
+    // The proactive refresh still comes 60 s before the server-side expiry.
+    await vi.advanceTimersByTimeAsync(13 * 60_000);
+    expect(calls).toHaveLength(2);
+    vi.useRealTimers();
+  });
+});
+
 describe('failed refresh', () => {
   it('a rejected refresh ends the session: tokens cleared, listeners told, caller gets the 401', async () => {
     tokenStore.setTokens({ access_token: makeJwt(), refresh_token: 'refresh-1' });

@@ -24,6 +24,26 @@ type SessionEndListener = (reason: SessionEndReason) => void;
 const sessionEndListeners = new Set<SessionEndListener>();
 let inflight: Promise<string> | null = null;
 let timer: ReturnType<typeof setTimeout> | null = null;
+/**
+ * Server clock minus this device's clock, estimated from the `iat` of each freshly issued
+ * token. `exp` is server time: a phone whose clock runs 10 minutes fast would otherwise see
+ * every new 15-minute token as expiring at once and refresh in a loop.
+ */
+let clockSkewMs = 0;
+/** Differences below this are network latency and `iat` rounding, not a wrong clock. */
+const CLOCK_SKEW_THRESHOLD_MS = 5_000;
+
+/** "Now" on the server's clock, as far as this device can tell. */
+export function serverNow(): number {
+  return Date.now() + clockSkewMs;
+}
+
+function estimateClockSkew(accessToken: string): void {
+  const iat = decodeJwtPayload(accessToken)?.iat;
+  if (typeof iat !== 'number' || !Number.isFinite(iat)) return;
+  const skew = iat * 1000 - Date.now();
+  clockSkewMs = Math.abs(skew) > CLOCK_SKEW_THRESHOLD_MS ? skew : 0;
+}
 
 /**
  * Called when the session is over as far as the server is concerned (the refresh token was
@@ -36,6 +56,7 @@ export function onSessionEnded(listener: SessionEndListener): () => void {
 
 /** Stores a freshly issued pair and schedules its renewal. Use for every login/refresh. */
 export function storeTokens(pair: TokenPair): void {
+  estimateClockSkew(pair.access_token);
   tokenStore.setTokens(pair);
   scheduleProactiveRefresh(pair.access_token);
 }
@@ -43,6 +64,7 @@ export function storeTokens(pair: TokenPair): void {
 /** Local end of session: forget tokens and timers. Does not notify listeners. */
 export function clearTokens(): void {
   cancelProactiveRefresh();
+  clockSkewMs = 0;
   tokenStore.clear();
 }
 
@@ -62,12 +84,12 @@ function leewayFor(token: string): number {
 }
 
 /** True when the token is past `exp - leeway`. Tokens without a readable `exp` never are. */
-export function isExpiringSoon(token: string, now: number = Date.now()): boolean {
+export function isExpiringSoon(token: string, now: number = serverNow()): boolean {
   const expiry = getTokenExpiry(token);
   return expiry !== null && expiry - leewayFor(token) <= now;
 }
 
-function isExpired(token: string, now: number = Date.now()): boolean {
+function isExpired(token: string, now: number = serverNow()): boolean {
   const expiry = getTokenExpiry(token);
   return expiry !== null && expiry <= now;
 }
@@ -78,7 +100,7 @@ export function scheduleProactiveRefresh(accessToken: string): void {
   if (expiry === null) return;
   // Browsers clamp delays above 2^31-1 ms to 0; background tabs and phones throttle timers,
   // which is why requests also check expiry themselves (getValidAccessToken).
-  const delay = Math.min(Math.max(expiry - leewayFor(accessToken) - Date.now(), 0), 2 ** 31 - 1);
+  const delay = Math.min(Math.max(expiry - leewayFor(accessToken) - serverNow(), 0), 2 ** 31 - 1);
   timer = setTimeout(() => {
     timer = null;
     // A failure here is either handled (session ended → listeners) or transient (the next

@@ -1,5 +1,6 @@
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import { NavLink, Outlet } from 'react-router';
+import { NavLink, Outlet, useLocation } from 'react-router';
 
 import { paths } from '@/config/paths';
 import { hasMinRole } from '@/features/auth/roles';
@@ -12,9 +13,18 @@ export function AdminLayout() {
   const { t } = useTranslation();
   const user = useCurrentUser();
   const visible = ADMIN_SECTIONS.filter((section) => user && hasMinRole(user.role, section.minRole));
+  const nav = useRef<HTMLElement>(null);
+  const { pathname } = useLocation();
+  // On a phone the section tabs scroll sideways: keep the current one in view.
+  useEffect(() => {
+    const active = nav.current?.querySelector<HTMLElement>('[aria-current="page"]');
+    if (active && typeof active.scrollIntoView === 'function') {
+      active.scrollIntoView({ block: 'nearest', inline: 'center' });
+    }
+  }, [pathname]);
   return (
     <div className={styles.layout}>
-      <nav aria-label={t('admin.sectionsLabel')} className={styles.tabs}>
+      <nav ref={nav} aria-label={t('admin.sectionsLabel')} className={styles.tabs}>
         <NavLink end to={paths.admin.getHref()} className={styles.tab}>
           {t('admin.title')}
         </NavLink>

@@ -1,13 +1,16 @@
 import type { Role } from '@/lib/api/types';
 
-/** Admin sections (DESIGN §8). `minRole` narrows below the admin guard where the API does. */
+/** Admin sections (DESIGN §8), in menu order. `minRole` narrows below the admin guard where the API does. */
 export const ADMIN_SECTIONS = [
+  { id: 'requests', minRole: 'admin' },
   { id: 'users', minRole: 'admin' },
   { id: 'configs', minRole: 'admin' },
-  { id: 'requests', minRole: 'admin' },
   { id: 'news', minRole: 'superuser' },
   { id: 'settings', minRole: 'superuser' },
+  { id: 'sessions', minRole: 'admin' },
+  { id: 'notifications', minRole: 'admin' },
   { id: 'audit', minRole: 'admin' },
+  { id: 'xui', minRole: 'admin' },
 ] as const satisfies readonly { id: string; minRole: Role }[];
 
 export type AdminSectionId = (typeof ADMIN_SECTIONS)[number]['id'];

@@ -1,9 +1,19 @@
 import { useTranslation } from 'react-i18next';
 
-import { PlaceholderPanel } from '@/components/PlaceholderPanel';
+import { NewsFeed } from '@/features/news/components/NewsFeed';
 
-/** Shell for `features/news` (`GET /api/backend/v1/news`). */
+import styles from '../routes.module.css';
+
+/** `/news`: the published feed. */
 export function NewsRoute() {
   const { t } = useTranslation();
-  return <PlaceholderPanel title={t('news.title')} intro={t('news.intro')} items={[t('news.items.list')]} />;
+  return (
+    <div className={styles.stack}>
+      <header>
+        <h1>{t('news.title')}</h1>
+        <p className={styles.lead}>{t('news.intro')}</p>
+      </header>
+      <NewsFeed />
+    </div>
+  );
 }

@@ -1,40 +1,47 @@
-/** Calls of `/api/auth/v1` used by the session (shapes: DESIGN §4). */
-import { api } from '@/lib/api/client';
+/** Calls of `/api/auth/v1` used by the session (shapes: DESIGN §4, types: the OpenAPI). */
 import type {
   ChangePasswordBody,
   LoginBody,
   Me,
   RegisterBody,
+  RequestCreated,
   TelegramInitDataBody,
+  TelegramWidgetBody,
   TokenPair,
 } from '@/lib/api/types';
+import { apiClient } from '@/lib/api/typed-client';
 
 export const meQueryKey = ['auth', 'me'] as const;
 
 /** `POST /auth/v1/login` → 200 token pair. 401 on wrong credentials. */
 export function loginWithPassword(body: LoginBody): Promise<TokenPair> {
-  return api.post<TokenPair>('/auth/v1/login', body, { auth: false });
+  return apiClient.post('/api/auth/v1/login', { body, auth: false });
 }
 
 /** `POST /auth/v1/register` → 201 token pair. 403 `registration_disabled`, 422, 409. */
 export function register(body: RegisterBody): Promise<TokenPair> {
-  return api.post<TokenPair>('/auth/v1/register', body, { auth: false });
+  return apiClient.post('/api/auth/v1/register', { body, auth: false });
 }
 
 /** `POST /auth/v1/login/social/telegram` with the Mini App's raw `initData` → 200 token pair. */
 export function loginWithTelegram(initData: string): Promise<TokenPair> {
   const body: TelegramInitDataBody = { init_data: initData };
-  return api.post<TokenPair>('/auth/v1/login/social/telegram', body, { auth: false });
+  return apiClient.post('/api/auth/v1/login/social/telegram', { body, auth: false });
+}
+
+/** The same call with the Login Widget's signed fields (outside Telegram). */
+export function loginWithTelegramWidget(body: TelegramWidgetBody): Promise<TokenPair> {
+  return apiClient.post('/api/auth/v1/login/social/telegram', { body, auth: false });
 }
 
 /** `GET /auth/v1/me`. */
 export function getMe(signal?: AbortSignal): Promise<Me> {
-  return api.get<Me>('/auth/v1/me', signal ? { signal } : undefined);
+  return apiClient.get('/api/auth/v1/me', signal ? { signal } : undefined);
 }
 
 /** `POST /auth/v1/logout` → 204. Revokes this session server-side. */
 export function logout(): Promise<void> {
-  return api.post<undefined>('/auth/v1/logout');
+  return apiClient.post('/api/auth/v1/logout');
 }
 
 /**
@@ -42,5 +49,13 @@ export function logout(): Promise<void> {
  * with `details.field = "current_password"`; same as before: 409 `conflict`.
  */
 export function changePassword(body: ChangePasswordBody): Promise<void> {
-  return api.post<undefined>('/auth/v1/change-password', body);
+  return apiClient.post('/api/auth/v1/change-password', { body });
+}
+
+/**
+ * `POST /auth/v1/request-verification` → 202 `{request_id}`: `not_verified` →
+ * `verification_pending`. 409 when already verified or already waiting.
+ */
+export function requestVerification(): Promise<RequestCreated> {
+  return apiClient.post('/api/auth/v1/request-verification');
 }

@@ -40,6 +40,7 @@ export function ChangePasswordForm({ onSuccess }: { onSuccess?: (me: Me) => void
     handleSubmit,
     setError,
     getValues,
+    trigger,
     reset,
     formState: { errors },
   } = useForm<ChangePasswordValues>({
@@ -96,7 +97,10 @@ export function ChangePasswordForm({ onSuccess }: { onSuccess?: (me: Me) => void
             if (result !== true) return result;
             return !needsCurrent || value !== getValues('current_password') || 'auth.validation.passwordUnchanged';
           },
-          deps: ['new_password_confirm'],
+          // Re-check the confirmation only once it has been typed (see RegisterForm).
+          onChange: () => {
+            if (getValues('new_password_confirm')) void trigger('new_password_confirm');
+          },
         })}
       />
       <TextField

@@ -1,7 +1,7 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 
 import {
   errorResponse,
@@ -9,10 +9,16 @@ import {
   makeUser,
   meHandler,
   publicSettings,
+  screenDataHandlers,
   settingsHandler,
 } from '@/testing/fixtures';
 import { currentUrl, renderApp } from '@/testing/render';
 import { server } from '@/testing/server';
+
+// The pages these tests land on load their own data; answer it neutrally.
+beforeEach(() => {
+  server.use(...screenDataHandlers());
+});
 
 async function fillAndSubmit(login: string, password: string) {
   const user = userEvent.setup({ delay: null });
@@ -133,16 +139,22 @@ describe('login page', () => {
   it('shows the Telegram login area when the settings say Telegram login is enabled', async () => {
     server.use(settingsHandler(publicSettings({ telegram: { login_enabled: true, bot_username: 'rayport_bot' } })));
     renderApp('/login');
-    expect(await screen.findByTestId('telegram-login-placeholder')).toHaveTextContent('@rayport_bot');
-    expect(screen.getByRole('heading', { name: 'Log in with Telegram' })).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { name: 'Log in with Telegram' })).toBeInTheDocument();
+    // Telegram's Login Widget, in redirect mode (the CSP forbids its eval'd callback mode).
+    const script = screen.getByTestId('telegram-login-widget').querySelector('script');
+    expect(script).toHaveAttribute('src', 'https://telegram.org/js/telegram-widget.js?22');
+    expect(script).toHaveAttribute('data-telegram-login', 'rayport_bot');
+    expect(script).toHaveAttribute('data-auth-url', `${window.location.origin}/login`);
+    expect(screen.getByText(/our bot @rayport_bot/)).toBeInTheDocument();
   });
 
   it('…also when the bot username is not known yet', async () => {
     server.use(settingsHandler(publicSettings({ telegram: { login_enabled: true, bot_username: null } })));
     renderApp('/login');
     expect(await screen.findByTestId('telegram-login-placeholder')).toHaveTextContent(
-      'Telegram login will appear here.',
+      'Telegram login is available inside our bot.',
     );
+    expect(screen.queryByTestId('telegram-login-widget')).not.toBeInTheDocument();
   });
 
   it.each([
@@ -161,7 +173,38 @@ describe('login page', () => {
     await waitFor(() => {
       expect(settingsRequested).toBe(true);
     });
-    expect(screen.queryByTestId('telegram-login-placeholder')).not.toBeInTheDocument();
+    expect(screen.queryByRole('heading', { name: 'Log in with Telegram' })).not.toBeInTheDocument();
     server.events.removeAllListeners();
+  });
+});
+
+describe('Telegram Login Widget (redirect mode)', () => {
+  it('back on /login with signed fields: logs in with them and goes where the user wanted', async () => {
+    const bodies: unknown[] = [];
+    server.use(
+      settingsHandler(publicSettings({ telegram: { login_enabled: true, bot_username: 'rayport_bot' } })),
+      http.post('*/api/auth/v1/login/social/telegram', async ({ request }) => {
+        bodies.push(await request.json());
+        return HttpResponse.json(makeTokenPair('tg'));
+      }),
+      meHandler(makeUser()),
+    );
+    // The widget's redirect drops our query: `next` was kept for the trip.
+    sessionStorage.setItem('rayport.tg_widget_next', '/news');
+    const { router } = renderApp('/login?id=424242&first_name=Ivan&last_name=Petrov&auth_date=1764000000&hash=f00d');
+    await waitFor(() => {
+      expect(currentUrl(router)).toBe('/news');
+    });
+    expect(bodies).toEqual([{ id: 424242, first_name: 'Ivan', last_name: 'Petrov', auth_date: 1764000000, hash: 'f00d' }]);
+  });
+
+  it('a rejected widget login is explained on the login page', async () => {
+    server.use(
+      settingsHandler(publicSettings({ telegram: { login_enabled: true, bot_username: 'rayport_bot' } })),
+      http.post('*/api/auth/v1/login/social/telegram', () => errorResponse(401, 'not_authenticated', 'Telegram data is too old')),
+    );
+    const { router } = renderApp('/login?id=1&first_name=I&auth_date=1&hash=bad');
+    expect(await screen.findByText('Could not sign in with Telegram')).toBeInTheDocument();
+    expect(currentUrl(router)).toBe('/login');
   });
 });

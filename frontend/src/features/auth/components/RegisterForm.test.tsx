@@ -84,6 +84,25 @@ describe('register page', () => {
     expect(calls).toBe(0);
   });
 
+  it('does not flag the confirmation before it is typed; a later password change re-checks it', async () => {
+    server.use(settingsHandler());
+    renderApp('/register');
+    const user = userEvent.setup({ delay: null });
+    await user.type(await screen.findByLabelText('Password'), 'secret-pass-1');
+    // Leaving the password for the confirmation must not flag the (empty) confirmation: the
+    // message would vanish on its blur and move the submit button from under the finger.
+    await user.click(screen.getByLabelText('Repeat password'));
+    expect(screen.queryByText('Required.')).not.toBeInTheDocument();
+    await user.type(screen.getByLabelText('Repeat password'), 'secret-pass-1');
+    expect(screen.queryByText('Required.')).not.toBeInTheDocument();
+    await user.type(screen.getByLabelText('Password'), 'x');
+    expect(await screen.findByText('Passwords do not match.')).toBeInTheDocument();
+    await user.type(screen.getByLabelText('Password'), '{Backspace}');
+    await waitFor(() => {
+      expect(screen.queryByText('Passwords do not match.')).not.toBeInTheDocument();
+    });
+  });
+
   it('re-translates client-side errors when the language changes', async () => {
     server.use(settingsHandler());
     renderApp('/register');
@@ -111,7 +130,7 @@ describe('register page', () => {
     });
     expect(bodies).toEqual([{ login: 'new_user1', password: 'secret123', lang_code: 'en' }]);
     // A fresh account waits for verification; the configs screen says so.
-    expect(await screen.findByText('Waiting for verification')).toBeInTheDocument();
+    expect(await screen.findByText('Verify your account')).toBeInTheDocument();
   });
 
   it('maps the server validation messages onto the fields', async () => {

@@ -56,6 +56,7 @@ export function RegisterForm({ onSuccess }: { onSuccess?: (me: Me) => void }) {
     handleSubmit,
     setError,
     getValues,
+    trigger,
     formState: { errors },
   } = useForm<RegisterValues>({
     mode: 'onTouched',
@@ -110,7 +111,12 @@ export function RegisterForm({ onSuccess }: { onSuccess?: (me: Me) => void }) {
         error={fieldErrorText(errors.password, t, PASSWORD_PARAMS)}
         {...register('password', {
           validate: validateNewPassword,
-          deps: ['password_confirm'],
+          // Re-check the confirmation only once it has been typed: `deps` would flag the
+          // still-empty confirm field as "Required" while the user is on its way there, and the
+          // message vanishing on blur moves the submit button from under the tap.
+          onChange: () => {
+            if (getValues('password_confirm')) void trigger('password_confirm');
+          },
         })}
       />
       <TextField

@@ -2,12 +2,13 @@ import { useTranslation } from 'react-i18next';
 
 import { Card } from '@/components/ui/Card';
 
+import { TelegramLoginWidget } from './TelegramLoginWidget';
 import styles from './TelegramLoginArea.module.css';
 
 /**
- * Where the Telegram Login Widget goes (outside the Mini App), shown only when the public
- * settings say Telegram login is enabled (a bot is configured). The widget itself needs Telegram's script and a registered domain; a
- * later slice mounts it here and posts its fields to `/auth/v1/login/social/telegram`.
+ * "Log in with Telegram" outside the Mini App, shown only when the public settings say a bot
+ * is configured. With the bot's username known, Telegram's Login Widget is mounted; it brings
+ * the browser back to `/login` with the signed fields (`useTelegramWidgetLogin` posts them).
  */
 export function TelegramLoginArea({ botUsername }: { botUsername: string | null }) {
   const { t } = useTranslation();
@@ -16,9 +17,16 @@ export function TelegramLoginArea({ botUsername }: { botUsername: string | null 
       <h2 id="telegram-login-title" className={styles.title}>
         {t('auth.telegram.title')}
       </h2>
-      <p className={styles.text} data-testid="telegram-login-placeholder">
-        {botUsername ? t('auth.telegram.placeholderWithBot', { bot: botUsername }) : t('auth.telegram.placeholder')}
-      </p>
+      {botUsername ? (
+        <>
+          <TelegramLoginWidget botUsername={botUsername} authUrl={`${window.location.origin}/login`} />
+          <p className={styles.text}>{t('auth.telegram.orOpenBot', { bot: botUsername })}</p>
+        </>
+      ) : (
+        <p className={styles.text} data-testid="telegram-login-placeholder">
+          {t('auth.telegram.placeholder')}
+        </p>
+      )}
     </Card>
   );
 }
