@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from rayport.api.ratelimit import RateLimiter
 from rayport.auth.session_gate import SessionGate
@@ -28,6 +29,8 @@ class AppContext:
     panel: Panel | None = None
     telegram: TelegramRuntime | None = None
     started_at: float = field(default_factory=time.monotonic)
+    # The last panel health seen by /api/app/v1/status and when (see api.status).
+    xui_status: tuple[Any, float] | None = None
 
     @classmethod
     def create(cls, settings: Settings) -> AppContext:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from enum import StrEnum
+from typing import cast
 
 import sqlalchemy as sa
 from pydantic import BaseModel
@@ -15,6 +16,7 @@ from rayport.cache import CacheUnavailable
 from rayport.notifier.heartbeat import NotifierState, notifier_state
 
 CHECK_TIMEOUT_SEC = 2.0
+XUI_STATUS_CACHE_SEC = 30.0
 
 
 class ComponentState(StrEnum):
@@ -77,27 +79,44 @@ async def _notifier(context: AppContext) -> Component:
     return Component(status=ComponentState.ok if ok else ComponentState.error)
 
 
-async def read_status(context: AppContext) -> StatusRead:
-    database, cache, limiter = await asyncio.gather(
-        _database(context), _cache(context), _rate_limit_store(context)
+async def _xui(context: AppContext) -> Component:
+    """The panel's health, remembered for XUI_STATUS_CACHE_SEC: this page is public and
+    polled by monitors, and must not log into the panel on every poll."""
+    if context.panel is None:
+        return Component(status=ComponentState.not_configured)
+    cached = context.xui_status
+    if cached is not None and time.monotonic() - cached[1] < XUI_STATUS_CACHE_SEC:
+        return cast(Component, cached[0])
+    panel_status = await context.panel.status()
+    component = Component(
+        status=ComponentState.ok if panel_status.ok else ComponentState.error,
+        backend=panel_status.era.value if panel_status.era else None,
     )
-    not_configured = Component(status=ComponentState.not_configured)
-    xui = not_configured
-    if context.panel is not None:
-        panel_status = await context.panel.status()
-        xui = Component(
-            status=ComponentState.ok if panel_status.ok else ComponentState.error,
-            backend=panel_status.era.value if panel_status.era else None,
-        )
+    context.xui_status = (component, time.monotonic())
+    return component
+
+
+async def _telegram(context: AppContext) -> Component:
+    if context.telegram is None:
+        return Component(status=ComponentState.not_configured)
+    ok = await context.telegram.is_ok()
+    return Component(status=ComponentState.ok if ok else ComponentState.error)
+
+
+async def read_status(context: AppContext) -> StatusRead:
+    database, cache, limiter, xui, telegram, notifier = await asyncio.gather(
+        _database(context),
+        _cache(context),
+        _rate_limit_store(context),
+        _xui(context),
+        _telegram(context),
+        _notifier(context),
+    )
     overall = (
         ComponentState.ok
         if all(c.status is not ComponentState.error for c in (database, cache, limiter))
         else ComponentState.error
     )
-    telegram = not_configured
-    if context.telegram is not None:
-        ok = await context.telegram.is_ok()
-        telegram = Component(status=ComponentState.ok if ok else ComponentState.error)
     return StatusRead(
         status=overall,
         version=__version__,
@@ -107,5 +126,5 @@ async def read_status(context: AppContext) -> StatusRead:
         rate_limit_store=limiter,
         xui=xui,
         telegram=telegram,
-        notifier=await _notifier(context),
+        notifier=notifier,
     )
