@@ -18,13 +18,12 @@ import platform
 import time
 import uuid
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-import asyncpg
 import sqlalchemy as sa
 from pydantic import SecretStr
 
+from bench.common import ROOT, create_database, drop_database
 from rayport.configs.panel import Panel
 from rayport.db import migrate
 from rayport.db.engine import Database
@@ -32,9 +31,6 @@ from rayport.models import Config, User
 from rayport.settings import XuiSettings
 from rayport.xui.sync import sync_configs
 from tests.fixtures.xui_emulator.server import XuiEmulator
-
-ROOT = Path(__file__).resolve().parent.parent
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
 async def _seed(db: Database, emu: XuiEmulator, per_inbound: int) -> None:
@@ -87,9 +83,7 @@ async def _seed(db: Database, emu: XuiEmulator, per_inbound: int) -> None:
 
 async def run(clients: int, era: str, rounds: int) -> dict[str, Any]:
     name = f"rayport_bench_sync_{uuid.uuid4().hex[:6]}"
-    admin = await asyncpg.connect(PG_ADMIN)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    url = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
+    url = (await create_database(name)).replace("postgresql://", "postgresql+asyncpg://")
     await asyncio.to_thread(migrate.upgrade, url)
     database = Database(url)
     runs = []
@@ -142,8 +136,7 @@ async def run(clients: int, era: str, rounds: int) -> dict[str, Any]:
             )
         await panel.close()
     await database.dispose()
-    await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-    await admin.close()
+    await drop_database(name)
     return {"clients": clients, "era": era, "runs": runs}
 
 
