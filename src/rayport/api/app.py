@@ -14,12 +14,7 @@ import rayport.configs.decisions  # noqa: F401 - registers request handlers and 
 from rayport import __version__
 from rayport.api.context import AppContext
 from rayport.api.errors import install_error_handlers
-from rayport.api.middleware import (
-    BodySizeLimitMiddleware,
-    RateLimitMiddleware,
-    RequestContextMiddleware,
-    SecurityHeadersMiddleware,
-)
+from rayport.api.middleware import EdgeMiddleware
 from rayport.api.routers import admin_audit as admin_audit_router
 from rayport.api.routers import admin_configs as admin_configs_router
 from rayport.api.routers import admin_news as admin_news_router
@@ -99,17 +94,16 @@ def create_app(
     if web_dist is not None:
         mount_spa(app, web_dist)
 
-    # Last added runs first: context (request id, client ip, last-resort errors) is outermost.
-    app.add_middleware(SecurityHeadersMiddleware, settings=settings)
-    app.add_middleware(
-        CORSMiddleware,
-        allow_origins=settings.allowed_origins,
-        allow_methods=["*"],
-        allow_headers=["*"],
-        expose_headers=["X-Request-ID", "Retry-After"],
-        max_age=600,
-    )
-    app.add_middleware(RateLimitMiddleware, limiter=context.limiter)
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
-    app.add_middleware(RequestContextMiddleware, settings=settings)
+    # Last added runs first: the edge (request id, limits, headers, last-resort errors) is
+    # outermost; CORS only when cross-origin callers are allowed at all.
+    if settings.allowed_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.allowed_origins,
+            allow_methods=["*"],
+            allow_headers=["*"],
+            expose_headers=["X-Request-ID", "Retry-After"],
+            max_age=600,
+        )
+    app.add_middleware(EdgeMiddleware, settings=settings, limiter=context.limiter)
     return app

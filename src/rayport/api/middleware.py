@@ -1,5 +1,11 @@
-"""Pure ASGI middleware: request context and last-resort errors, body size, rate limit,
-security headers. Pure ASGI (not BaseHTTPMiddleware) keeps them cheap on the hot path."""
+"""The API's edge, as one pure ASGI middleware (one layer instead of five on every request):
+request id and client address, the in-flight cap, the body size limit, the global rate limit,
+security headers, the access log and metrics, and the 500/503 envelope of last resort.
+
+Pure ASGI, not BaseHTTPMiddleware, and a single layer: on the authenticated hot path each
+extra middleware layer (a coroutine frame, a `send` wrapper, a `Headers` parse) is a few
+per cent of the request.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +13,15 @@ import logging
 import re
 import time
 import uuid
-from typing import Any
 
-from starlette.datastructures import Headers, MutableHeaders
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
+from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from rayport.api.client_ip import resolve_client_ip
 from rayport.api.errors import error_response
+from rayport.api.ratelimit import RateLimiter
 from rayport.db.engine import is_connection_error
 from rayport.errors import AppError
 from rayport.logging import request_id_var
@@ -25,15 +32,45 @@ logger = logging.getLogger("rayport.access")
 error_logger = logging.getLogger("rayport.errors")
 
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+_HEALTH = "/api/app/v1/health"
+
+# Telegram opens the Mini App in an iframe on web.telegram.org; the Login Widget loads its
+# script from telegram.org and frames oauth.telegram.org.
+_CSP = (
+    "default-src 'self'; script-src 'self' https://telegram.org; "
+    "style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob: https://*.telegram.org https://t.me; "
+    "connect-src 'self'; frame-src https://oauth.telegram.org; "
+    "frame-ancestors 'self' https://web.telegram.org https://*.telegram.org; "
+    "base-uri 'self'; form-action 'self'; object-src 'none'"
+)
+_SECURITY_HEADERS = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"strict-origin-when-cross-origin"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+)
+_CSP_HEADER = (b"content-security-policy", _CSP.encode())
+_HSTS_HEADER = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
 
 
-class RequestContextMiddleware:
-    """Request id, client address, access log, and the 500/503 envelope of last resort."""
+class EdgeMiddleware:
+    """Everything the API does around a request before and after the router.
 
-    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+    Order inside: request id → in-flight cap → body size (Content-Length) → global rate
+    limit → the app, with one `send` wrapper adding the request id and security headers.
+    """
+
+    def __init__(self, app: ASGIApp, settings: Settings, limiter: RateLimiter) -> None:
         self.app = app
         self.trusted = settings.trusted_proxy_networks
         self.metrics = settings.metrics.enabled  # issue #8: request metrics
+        self.max_bytes = settings.max_body_bytes
+        self.limiter = limiter
+        self.hsts = settings.is_production
+        # Overload: past this many requests in this process, answer 503 at once instead of
+        # queueing work nobody will wait for (issue #9; measured in bench/overload.py).
+        self.max_in_flight = settings.max_in_flight
+        self.in_flight = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -45,22 +82,48 @@ class RequestContextMiddleware:
         token = request_id_var.set(request_id)
         peer = scope["client"][0] if scope.get("client") else None
         client_ip = resolve_client_ip(peer, headers.get("x-forwarded-for"), self.trusted)
-        scope.setdefault("state", {})["client_ip"] = client_ip
-        scope["state"]["request_id"] = request_id
+        state = scope.setdefault("state", {})
+        state["client_ip"] = client_ip
+        state["request_id"] = request_id
+        path: str = scope["path"]
         started = time.perf_counter()
         status = 500
         response_started = False
+        extra_headers = list(_SECURITY_HEADERS)
+        if not path.startswith("/api/docs"):  # Swagger UI loads its assets from a CDN
+            extra_headers.append(_CSP_HEADER)
+        if self.hsts:
+            extra_headers.append(_HSTS_HEADER)
+        extra_headers.append((b"x-request-id", request_id.encode()))
 
         async def send_wrapper(message: Message) -> None:
             nonlocal status, response_started
             if message["type"] == "http.response.start":
                 response_started = True
                 status = message["status"]
-                MutableHeaders(scope=message).append("X-Request-ID", request_id)
+                raw = message.setdefault("headers", [])
+                present = {name.lower() for name, _ in raw}
+                raw.extend(item for item in extra_headers if item[0] not in present)
             await send(message)
 
+        counted = path != _HEALTH
+        if counted:
+            self.in_flight += 1
         try:
-            await self.app(scope, receive, send_wrapper)
+            if counted and self.in_flight > self.max_in_flight:
+                response = error_response(
+                    503,
+                    "overloaded",
+                    "The server is busy, try again shortly",
+                    headers={"Retry-After": "1"},
+                )
+                await response(scope, receive, send_wrapper)
+                return
+            early = await self._refuse_early(headers, path, client_ip)
+            if early is not None:
+                await early(scope, receive, send_wrapper)
+                return
+            await self.app(scope, self._limited(receive), send_wrapper)
         except Exception as exc:
             if response_started:
                 raise
@@ -79,127 +142,68 @@ class RequestContextMiddleware:
                 )
             await response(scope, receive, send_wrapper)
         finally:
+            if counted:
+                self.in_flight -= 1
             route = scope.get("route")
             elapsed = time.perf_counter() - started
-            logger.info(
-                "request",
-                extra={
-                    "method": scope["method"],
-                    # The route template, never the raw path: /sub/{token} holds a secret.
-                    "route": getattr(route, "path", None) or _safe_path(scope["path"]),
-                    "status": status,
-                    "duration_ms": round(elapsed * 1000, 2),
-                    "client_ip": client_ip,
-                },
-            )
+            if logger.isEnabledFor(logging.INFO):
+                logger.info(
+                    "request",
+                    extra={
+                        "method": scope["method"],
+                        # The route template, never the raw path: /sub/{token} holds a secret.
+                        "route": getattr(route, "path", None) or _safe_path(path),
+                        "status": status,
+                        "duration_ms": round(elapsed * 1000, 2),
+                        "client_ip": client_ip,
+                    },
+                )
             if self.metrics:  # issue #8: unmatched paths get one label, never the raw path
                 observe_request(scope["method"], getattr(route, "path", None), status, elapsed)
             request_id_var.reset(token)
 
-
-def _safe_path(path: str) -> str:
-    if path.startswith("/sub/"):
-        return "/sub/{token}"
-    return path[:200]
-
-
-class BodySizeLimitMiddleware:
-    """413 for bodies over the limit, by Content-Length or while streaming."""
-
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        length = Headers(scope=scope).get("content-length")
+    async def _refuse_early(
+        self, headers: Headers, path: str, client_ip: str | None
+    ) -> JSONResponse | None:
+        """413 by Content-Length, 429 by the global per-IP limit; None to go on."""
+        length = headers.get("content-length")
         if length is not None and length.isdigit() and int(length) > self.max_bytes:
-            response = error_response(
+            return error_response(
                 413,
                 "payload_too_large",
                 "The request body is too large",
                 {"max_bytes": self.max_bytes},
             )
-            await response(scope, receive, send)
-            return
+        # The global limit covers API and subscription calls, not static files or health.
+        if (path.startswith("/api/") or path.startswith("/sub/")) and path != _HEALTH:
+            try:
+                await self.limiter.hit(
+                    self.limiter.default, "global", client_ip or "unknown", client_ip
+                )
+            except AppError as exc:
+                return error_response(
+                    exc.status_code, exc.code, exc.message, exc.details, exc.headers
+                )
+        return None
+
+    def _limited(self, receive: Receive) -> Receive:
+        """`receive` that refuses a body growing past the limit while it streams in."""
         received = 0
+        max_bytes = self.max_bytes
 
         async def limited_receive() -> Message:
             nonlocal received
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > max_bytes:
                     raise HTTPException(413, "The request body is too large")
             return message
 
-        await self.app(scope, limited_receive, send)
+        return limited_receive
 
 
-class RateLimitMiddleware:
-    """The global per-IP limit on API and subscription calls (not on static files)."""
-
-    def __init__(self, app: ASGIApp, limiter: Any) -> None:
-        self.app = app
-        self.limiter = limiter
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        path = scope.get("path", "")
-        if scope["type"] != "http" or not (path.startswith("/api/") or path.startswith("/sub/")):
-            await self.app(scope, receive, send)
-            return
-        if path == "/api/app/v1/health":
-            await self.app(scope, receive, send)
-            return
-        ip = scope.get("state", {}).get("client_ip")
-        try:
-            await self.limiter.hit(self.limiter.default, "global", ip or "unknown", ip)
-        except AppError as exc:
-            response = error_response(
-                exc.status_code, exc.code, exc.message, exc.details, exc.headers
-            )
-            await response(scope, receive, send)
-            return
-        await self.app(scope, receive, send)
-
-
-# Telegram opens the Mini App in an iframe on web.telegram.org; the Login Widget loads its
-# script from telegram.org and frames oauth.telegram.org.
-_CSP = (
-    "default-src 'self'; script-src 'self' https://telegram.org; "
-    "style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data: blob: https://*.telegram.org https://t.me; "
-    "connect-src 'self'; frame-src https://oauth.telegram.org; "
-    "frame-ancestors 'self' https://web.telegram.org https://*.telegram.org; "
-    "base-uri 'self'; form-action 'self'; object-src 'none'"
-)
-
-
-class SecurityHeadersMiddleware:
-    def __init__(self, app: ASGIApp, settings: Settings) -> None:
-        self.app = app
-        self.hsts = settings.is_production
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        docs = scope.get("path", "").startswith("/api/docs")
-
-        async def send_wrapper(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                headers.setdefault("X-Content-Type-Options", "nosniff")
-                headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-                headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-                if not docs:  # Swagger UI loads its assets from a CDN
-                    headers.setdefault("Content-Security-Policy", _CSP)
-                if self.hsts:
-                    headers.setdefault(
-                        "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
-                    )
-            await send(message)
-
-        await self.app(scope, receive, send_wrapper)
+def _safe_path(path: str) -> str:
+    if path.startswith("/sub/"):
+        return "/sub/{token}"
+    return path[:200]
