@@ -44,9 +44,9 @@ from pydantic import SecretStr
 
 from rayport.db import migrate
 from rayport.db.engine import Database
-from rayport.models import Config
+from rayport.models import Config, Notification
 from rayport.notifier import Notifier, service
-from rayport.notifier.repository import LIVE_CONFIG, NotifierRepository
+from rayport.notifier.repository import LIVE_CONFIG, WAITING_INLINE, NotifierRepository
 from rayport.settings import (
     CacheSettings,
     DatabaseSettings,
@@ -60,6 +60,74 @@ PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 REDIS_URL = "redis://127.0.0.1:6379/0"
 BOT_TOKEN = "123456:BENCH-token"  # noqa: S105 - the fake accepts any token
 HOURS = [72, 24, 2]
+# The notification table's own counters: unlike pg_stat_database they leave out what
+# autovacuum and autoanalyze read after a burst of updates.
+DB_COUNTERS = (
+    "seq_scan",
+    "seq_tup_read",
+    "idx_scan",
+    "idx_tup_fetch",
+    "n_tup_upd",
+)
+
+
+class StatementLog:
+    """Counts the statements an engine sends, the time each waits for its answer, and the
+    transactions it commits."""
+
+    def __init__(self) -> None:
+        self.count: dict[str, int] = {}
+        self.seconds: dict[str, float] = {}
+
+    def attach(self, database: Database) -> None:
+        engine = database.engine.sync_engine
+
+        @sa.event.listens_for(engine, "before_cursor_execute")
+        def _before(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+            conn.info["bench_started"] = time.perf_counter()
+
+        @sa.event.listens_for(engine, "after_cursor_execute")
+        def _after(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+            kind = " ".join(statement.split()[:1]).upper() or "?"
+            self.count[kind] = self.count.get(kind, 0) + 1
+            elapsed = time.perf_counter() - conn.info.pop("bench_started", time.perf_counter())
+            self.seconds[kind] = self.seconds.get(kind, 0.0) + elapsed
+
+        @sa.event.listens_for(engine, "commit")
+        def _commit(conn: Any) -> None:
+            self.count["COMMIT"] = self.count.get("COMMIT", 0) + 1
+
+    def snapshot(self) -> tuple[dict[str, int], dict[str, float]]:
+        return dict(self.count), dict(self.seconds)
+
+
+async def db_counters(conn: asyncpg.Connection) -> dict[str, int]:
+    row = await conn.fetchrow(
+        f"SELECT {', '.join(DB_COUNTERS)} FROM pg_stat_user_tables "  # noqa: S608 - constants
+        "WHERE relname = 'notification'"
+    )
+    assert row is not None
+    return {key: int(row[key]) for key in DB_COUNTERS}
+
+
+async def db_load(
+    conn: asyncpg.Connection, log: StatementLog, start: tuple[Any, Any, dict[str, int]]
+) -> dict[str, Any]:
+    """Statements, their client-side wait and the server's own counters since `start`."""
+    await asyncio.sleep(0.6)  # pg_stat_database is flushed by backends about every 500 ms
+    count0, seconds0, server0 = start
+    count, seconds = log.snapshot()
+    server = await db_counters(conn)
+    return {
+        "statements": {k: v - count0.get(k, 0) for k, v in count.items()},
+        "statement_wait_sec": {k: round(v - seconds0.get(k, 0.0), 3) for k, v in seconds.items()},
+        "server": {k: server[k] - server0[k] for k in DB_COUNTERS},
+    }
+
+
+def db_mark(log: StatementLog, server: dict[str, int]) -> tuple[Any, Any, dict[str, int]]:
+    count, seconds = log.snapshot()
+    return count, seconds, server
 
 
 def pg_url(name: str) -> str:
@@ -317,7 +385,9 @@ def start_fake_bot_api() -> tuple[subprocess.Popen[str], str]:
     return process, line.split("=", 1)[1]
 
 
-async def bench_send(count: int, chats: int, rate: str, workers: int) -> dict[str, Any]:
+async def bench_send(
+    count: int, chats: int, rate: str, workers: int, idle_sec: float, history: int
+) -> dict[str, Any]:
     name = f"rayport_bench_notifier_{uuid.uuid4().hex[:8]}"
     url = await create_database(name)
     fake, fake_url = start_fake_bot_api()
@@ -357,9 +427,25 @@ async def bench_send(count: int, chats: int, rate: str, workers: int) -> dict[st
                         now,
                     )
                     for n in range(count)
+                ]
+                + [  # delivered history, as a month of notices leaves behind
+                    (
+                        uuid.uuid4(),
+                        users[n % chats],
+                        "bench",
+                        json.dumps({"ru": "Старое", "en": "Old"}),
+                        json.dumps({"ru": "Старое", "en": "Old"}),
+                        "sent",
+                        1,
+                        None,
+                        now - timedelta(days=1 + n % 28),
+                        now - timedelta(days=1 + n % 28),
+                    )
+                    for n in range(history)
                 ],
             )
             await conn.execute("ANALYZE")
+            claim_plan = await _explain(conn, *_claim_sql(database, datetime.now(UTC)))
         finally:
             await conn.close()
         settings = Settings(
@@ -373,20 +459,27 @@ async def bench_send(count: int, chats: int, rate: str, workers: int) -> dict[st
             notifier=NotifierSettings(PROCESS_PERIOD_SEC=1, NOTIFY_TELEGRAM_GLOBAL_LIMIT=rate),
         )
         notifiers = [Notifier(settings, worker_id=f"bench-{n}") for n in range(workers)]
+        log = StatementLog()
+        for notifier in notifiers:
+            log.attach(notifier.db)
+        stats = await asyncpg.connect(dsn)
+        draining_start = db_mark(log, await db_counters(stats))
         stop = asyncio.Event()
         started = time.monotonic()
         tasks = [asyncio.create_task(n.run(stop)) for n in notifiers]
-        async with database.read_only() as session:
-            while True:
-                await asyncio.sleep(1)
-                left = await session.scalar(
-                    sa.text("SELECT count(*) FROM notification WHERE status <> 'sent'")
-                )
-                print(f"\r  {count - int(left or 0):6d}/{count} sent", end="", flush=True)
-                if not left:
-                    break
+        # Progress from the workers' own counters: polling the table would add to the very
+        # database load this measures.
+        while (done := sum(n.sent_total for n in notifiers)) < count:
+            print(f"\r  {done:6d}/{count} sent", end="", flush=True)
+            await asyncio.sleep(1)
         print()
         elapsed = time.monotonic() - started
+        draining = await db_load(stats, log, draining_start)
+        # The same loop with nothing to do: what an idle notifier costs the database.
+        idle_start = db_mark(log, await db_counters(stats))
+        await asyncio.sleep(idle_sec)
+        idle = await db_load(stats, log, idle_start)
+        await stats.close()
         stop.set()
         await asyncio.gather(*tasks)
         fallbacks = sum(n.telegram.limiter.fallbacks for n in notifiers if n.telegram)
@@ -417,6 +510,7 @@ async def bench_send(count: int, chats: int, rate: str, workers: int) -> dict[st
     limit = float(rate.split("/")[0])
     return {
         "notifications": count,
+        "history_sent_rows": history,
         "chats": chats,
         "workers": workers,
         "configured_limit": rate,
@@ -432,7 +526,49 @@ async def bench_send(count: int, chats: int, rate: str, workers: int) -> dict[st
         "violations_per_chat": sum(1 for v in violations if v["kind"] == "per_chat"),
         "violations_global_over_30": sum(1 for v in violations if v["kind"] == "global"),
         "limits_store_fallbacks": fallbacks,
+        "db_load": {
+            "claim_pick_plan": claim_plan,
+            "draining": {**draining, "per_sent": _per(draining, len(ok))},
+            "idle": {
+                **idle,
+                "seconds": idle_sec,
+                "process_period_sec": 1,
+                "per_second": _per(idle, idle_sec),
+            },
+        },
     }
+
+
+def _per(load: dict[str, Any], divisor: float) -> dict[str, float]:
+    """Statements, commits and notification rows read per sent notification / idle second."""
+    server = load["server"]
+    statements = {k: v for k, v in load["statements"].items() if k != "COMMIT"}
+    return {
+        "statements": round(sum(statements.values()) / divisor, 2),
+        "statement_wait_ms": round(sum(load["statement_wait_sec"].values()) * 1000 / divisor, 3),
+        "commits": round(load["statements"].get("COMMIT", 0) / divisor, 2),
+        "seq_scans": round(server["seq_scan"] / divisor, 3),
+        "rows_read": round((server["seq_tup_read"] + server["idx_tup_fetch"]) / divisor, 1),
+    }
+
+
+def _claim_sql(database: Database, now: datetime) -> tuple[str, list[Any]]:
+    """The claim's pick of waiting rows (``claim_due`` on PostgreSQL) as asyncpg SQL."""
+    stmt = (
+        sa.select(Notification.id)
+        .where(WAITING_INLINE, Notification.next_attempt_at <= now)
+        .order_by(Notification.next_attempt_at)
+        .limit(20)
+        .with_for_update(skip_locked=True)
+    )
+    compiled = stmt.compile(
+        dialect=database.engine.dialect, compile_kwargs={"render_postcompile": True}
+    )
+    values = []
+    for name in compiled.positiontup or []:
+        value = compiled.params[name]
+        values.append(value.value if hasattr(value, "value") else value)
+    return str(compiled), values
 
 
 def main() -> None:
@@ -444,6 +580,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--skip-scan", action="store_true")
     parser.add_argument("--skip-send", action="store_true")
+    parser.add_argument("--idle-sec", type=float, default=15.0)
+    parser.add_argument("--history", type=int, default=50_000, help="already-sent rows")
     args = parser.parse_args()
 
     result: dict[str, Any] = {
@@ -472,7 +610,11 @@ def main() -> None:
         only = scan["plan_status_valid_to_index_only"]
         print("  plan, (status, valid_to) only:\n    " + "\n    ".join(only))
     if not args.skip_send:
-        send = asyncio.run(bench_send(args.notifications, args.chats, args.rate, args.workers))
+        send = asyncio.run(
+            bench_send(
+                args.notifications, args.chats, args.rate, args.workers, args.idle_sec, args.history
+            )
+        )
         result["send"] = send
         print(json.dumps(send, indent=2))
     result["machine"]["load_avg_at_end"] = [round(x, 2) for x in os.getloadavg()]

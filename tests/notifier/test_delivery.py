@@ -88,10 +88,10 @@ async def test_a_429_pauses_the_sender_and_drops_nothing(
     assert Counter(str(c.params["chat_id"]) for c in delivered) == Counter(
         str(600_000 + i) for i in range(30)
     )
-    # Sends already on the wire when the 429 came back land at once; after that nothing
-    # goes out until the pause is over.
+    # Sends already on the wire when the 429 came back land at once (within 0.25 s on a
+    # busy box); after that nothing goes out until the pause is over.
     after = [call.at - refused.at for call in delivered if call.at > refused.at]
-    assert after and not [gap for gap in after if 0.05 < gap < 0.95]
+    assert after and not [gap for gap in after if 0.25 < gap < 0.95]
     assert all(r.attempts == 0 for r in await rows_of(db))  # a 429 is not a failure
 
 
@@ -247,8 +247,10 @@ async def test_status_reports_the_notifier_heartbeat(
         async with running(worker):
             await wait_until(lambda: all_sent(db))
 
-            async def beating() -> bool:
-                return await notifier_status() == "ok"
+            async def beating() -> bool:  # a beat written after the send
+                beat = await read_heartbeat(worker.cache)
+                sent = beat is not None and beat.sent_total == 1
+                return sent and await notifier_status() == "ok"
 
             await wait_until(beating)
             beat = await read_heartbeat(worker.cache)

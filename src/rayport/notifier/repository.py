@@ -3,10 +3,11 @@
 The queue is the `notification` table. A row is *due* when it is ``pending`` or ``failed``
 with ``next_attempt_at`` passed, or ``sending`` with its lease (``locked_until``) expired —
 the worker that claimed it died. On PostgreSQL a claim is ``SELECT id … ORDER BY
-next_attempt_at LIMIT n FOR UPDATE SKIP LOCKED`` then ``UPDATE … WHERE id IN (…) RETURNING``
-in one transaction, so concurrent workers never claim the same row and never wait for each
-other; on SQLite it is one ``UPDATE … WHERE id IN (SELECT … LIMIT n) RETURNING``, atomic
-because SQLite has a single writer (no SKIP LOCKED there: workers take turns).
+next_attempt_at LIMIT n FOR UPDATE SKIP LOCKED`` (expired leases, then waiting rows) and
+``UPDATE … WHERE id IN (…) RETURNING`` in one transaction, so concurrent workers never
+claim the same row and never wait for each other; on SQLite it is one ``UPDATE … WHERE id
+IN (SELECT … LIMIT n) RETURNING``, atomic because SQLite has a single writer (no SKIP
+LOCKED there: workers take turns).
 
 Every later write to a claimed row is conditional on the lease the claim set
 (``locked_until`` doubles as the claim token): a worker whose lease expired and was taken
@@ -103,16 +104,18 @@ def _facts(row: Any) -> ConfigFacts:
     )
 
 
+# Waiting rows as the predicate of the partial index `ix_notification_waiting` spells it,
+# with the statuses inline (not as parameters): PostgreSQL uses a partial index only when
+# it can prove the query's condition implies the index's, which it cannot for parameters.
+WAITING_INLINE = Notification.status.in_([sa.literal_column(f"'{s.value}'") for s in WAITING])
+
+
 def _due(now: datetime) -> sa.ColumnElement[bool]:
+    """Undelivered and due. Every undelivered row has its time set (`next_attempt_at` for
+    waiting rows, the lease for ``sending`` ones; migration 0003 filled in older rows)."""
     return sa.or_(
-        sa.and_(
-            Notification.status.in_(WAITING),
-            sa.or_(Notification.next_attempt_at.is_(None), Notification.next_attempt_at <= now),
-        ),
-        sa.and_(
-            Notification.status == NotificationStatus.sending,
-            sa.or_(Notification.locked_until.is_(None), Notification.locked_until < now),
-        ),
+        sa.and_(Notification.status.in_(WAITING), Notification.next_attempt_at <= now),
+        sa.and_(Notification.status == NotificationStatus.sending, Notification.locked_until < now),
     )
 
 
@@ -214,23 +217,45 @@ class NotifierRepository:
         it may have died because of it), so a message that kills workers ends ``dead``.
         """
         reclaimed = Notification.status == NotificationStatus.sending
-        pick = (
-            sa.select(Notification.id)
-            .where(_due(now))
-            .order_by(Notification.next_attempt_at)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
         ids: Any
         if self.dialect == "postgresql":
             # Lock first, then update exactly those rows. (As one statement, `id IN (SELECT …
             # LIMIT n FOR UPDATE SKIP LOCKED)` may be re-run per outer row by the planner
-            # and claim more than `limit` rows.)
-            ids = list((await self.db.scalars(pick)).all())
+            # and claim more than `limit` rows.) Two picks, each an ordered index scan that
+            # stops after `limit` rows — one pick with both kinds OR-ed together reads and
+            # sorts the whole backlog on every claim (bench/notifier.py, claim loop load):
+            # rows whose worker died first (few: at most what was in flight), then waiting
+            # rows from the partial index `ix_notification_waiting`.
+            lost = (
+                sa.select(Notification.id)
+                .where(
+                    Notification.status == NotificationStatus.sending,
+                    Notification.locked_until < now,
+                )
+                .order_by(Notification.locked_until)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+            ids = list((await self.db.scalars(lost)).all())
+            if len(ids) < limit:
+                waiting = (
+                    sa.select(Notification.id)
+                    .where(WAITING_INLINE, Notification.next_attempt_at <= now)
+                    .order_by(Notification.next_attempt_at)
+                    .limit(limit - len(ids))
+                    .with_for_update(skip_locked=True)
+                )
+                ids += (await self.db.scalars(waiting)).all()
             if not ids:
                 return []
         else:  # SQLite: one statement is atomic (single writer), and there is no locking
-            ids = pick.scalar_subquery()
+            ids = (
+                sa.select(Notification.id)
+                .where(_due(now))
+                .order_by(Notification.next_attempt_at)
+                .limit(limit)
+                .scalar_subquery()
+            )
         stmt = (
             sa.update(Notification)
             .where(Notification.id.in_(ids), _due(now))
