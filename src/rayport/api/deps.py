@@ -61,16 +61,16 @@ _bearer = HTTPBearer(auto_error=False, description="Access token from login/refr
 
 async def get_principal(
     context: Context,
-    db: ReadDB,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
-    """Signature and claims first (no I/O), then: is the session still live?"""
+    """Signature and claims first (no I/O), then: is the session still live? (The cache
+    answers that; the database only on a miss, so no session is opened up front.)"""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise NotAuthenticated()
     claims = decode_access_token(
         credentials.credentials, secret=context.settings.auth.jwt_secret.get_secret_value()
     )
-    if not await context.gate.is_live(db, claims.session_id, claims.user_id):
+    if not await context.gate.is_live(context.db, claims.session_id, claims.user_id):
         raise NotAuthenticated("The session has ended; sign in again")
     return Principal(user_id=claims.user_id, session_id=claims.session_id, role=claims.role)
 

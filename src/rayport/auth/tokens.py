@@ -55,14 +55,17 @@ def decode_access_token(token: str, *, secret: str) -> AccessClaims:
         if claims["typ"] != ACCESS_TYPE:
             raise NotAuthenticated("Not an access token")
         return AccessClaims(
-            user_id=uuid.UUID(claims["sub"]),
-            session_id=uuid.UUID(claims["sid"]),
+            # str(): a claim of another JSON type is a ValueError, not an AttributeError.
+            user_id=uuid.UUID(str(claims["sub"])),
+            session_id=uuid.UUID(str(claims["sid"])),
             role=RoleName(claims["role"]),
             expires_at=datetime.fromtimestamp(claims["exp"], UTC),
         )
     except jwt.ExpiredSignatureError as exc:
         raise NotAuthenticated("The access token has expired") from exc
-    except (jwt.PyJWTError, ValueError, KeyError, TypeError) as exc:
+    # Claims are checked even though only a holder of the key can sign them: a malformed
+    # one is a 401, never a 500 (OverflowError/OSError: an `exp` no datetime can hold).
+    except (jwt.PyJWTError, ValueError, KeyError, TypeError, OverflowError, OSError) as exc:
         raise NotAuthenticated("The access token is not valid") from exc
 
 

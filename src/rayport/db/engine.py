@@ -11,7 +11,9 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -62,11 +64,30 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
         cursor.close()
 
 
+# SQLSTATEs with which PostgreSQL says "not now" rather than "your query is wrong": class 08
+# (connection exception), admin_shutdown, crash_shutdown, cannot_connect_now (starting up,
+# shutting down, in recovery) and too_many_connections. asyncpg raises some of them as
+# exceptions SQLAlchemy maps to a bare DBAPIError, not an OperationalError.
+_UNAVAILABLE_SQLSTATES = frozenset({"57P01", "57P02", "57P03", "53300"})
+
+
+def _sqlstate(exc: BaseException) -> str | None:
+    for candidate in (exc, getattr(exc, "orig", None), getattr(exc, "__cause__", None)):
+        state = getattr(candidate, "sqlstate", None)
+        if isinstance(state, str):
+            return state
+    return None
+
+
 def is_connection_error(exc: BaseException) -> bool:
-    """True when the database is unreachable (down, restarting), not when a query is wrong."""
-    if isinstance(exc, (OperationalError, InterfaceError)):
+    """True when the database is unreachable (down, restarting, starting up) or has no
+    connection to spare right now, not when a query is wrong."""
+    if isinstance(exc, (OperationalError, InterfaceError, PoolTimeout)):
         return True
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    state = _sqlstate(exc)
+    if state is not None and (state.startswith("08") or state in _UNAVAILABLE_SQLSTATES):
         return True
     return isinstance(exc, (ConnectionError, OSError, TimeoutError))
 
@@ -87,9 +108,8 @@ class Database:
         self.engine = create_engine(url, pool_size=pool_size, max_overflow=max_overflow, echo=echo)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
         # Reads that need no transaction skip BEGIN/COMMIT: one round trip per statement.
-        self.read_sessionmaker = async_sessionmaker(
-            self.engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False
-        )
+        self.read_engine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        self.read_sessionmaker = async_sessionmaker(self.read_engine, expire_on_commit=False)
 
     @property
     def dialect(self) -> str:
@@ -140,6 +160,18 @@ class Database:
             raise
         finally:
             await _safe_close(session)
+
+    @asynccontextmanager
+    async def read_connection(self) -> AsyncIterator[AsyncConnection]:
+        """A pooled Core connection in autocommit for the hottest reads: no ORM session,
+        no transaction. Raises `ServiceUnavailable` when the database cannot be reached."""
+        try:
+            async with self.read_engine.connect() as connection:
+                yield connection
+        except Exception as exc:
+            if is_connection_error(exc):
+                raise ServiceUnavailable() from exc
+            raise
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -36,6 +36,35 @@ def _contains(value: str) -> str:
     return f"%{escaped}%"
 
 
+# The `me` shape as plain rows (one per social link, at least one): a Core query in one
+# round trip, without ORM identity-map work — this is the hottest read. Built once: its
+# cache key is memoised on the object, so executing it costs no statement construction.
+ME_QUERY = (
+    sa.select(
+        User.id,
+        User.login,
+        User.status,
+        User.is_active,
+        User.must_change_password,
+        (User.password_hash.is_not(None)).label("has_password"),
+        User.created_at,
+        Role.name.label("role"),
+        Profile.first_name,
+        Profile.last_name,
+        Profile.email,
+        Profile.lang_code,
+        Social.name.label("social_name"),
+        Social.external_id,
+        Social.username,
+        Social.reachable,
+    )
+    .join(Role, Role.id == User.role_id)
+    .join(Profile, Profile.user_id == User.id)
+    .outerjoin(Social, Social.user_id == User.id)
+    .where(User.id == sa.bindparam("user_id"))
+)
+
+
 class UserRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -53,33 +82,7 @@ class UserRepository:
         return (await self.session.scalars(stmt)).unique().one_or_none()
 
     async def me_rows(self, user_id: uuid.UUID) -> list[Any]:
-        """The `me` shape as plain rows (one per social link, at least one): a Core query
-        in one round trip, without ORM identity-map work — this is the hottest read."""
-        stmt = (
-            sa.select(
-                User.id,
-                User.login,
-                User.status,
-                User.is_active,
-                User.must_change_password,
-                (User.password_hash.is_not(None)).label("has_password"),
-                User.created_at,
-                Role.name.label("role"),
-                Profile.first_name,
-                Profile.last_name,
-                Profile.email,
-                Profile.lang_code,
-                Social.name.label("social_name"),
-                Social.external_id,
-                Social.username,
-                Social.reachable,
-            )
-            .join(Role, Role.id == User.role_id)
-            .join(Profile, Profile.user_id == User.id)
-            .outerjoin(Social, Social.user_id == User.id)
-            .where(User.id == user_id)
-        )
-        return list((await self.session.execute(stmt)).all())
+        return list((await self.session.execute(ME_QUERY, {"user_id": user_id})).all())
 
     async def get_by_login(self, login: str) -> User | None:
         stmt = sa.select(User).where(User.login == login.lower()).options(joinedload(User.role))

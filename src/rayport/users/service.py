@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rayport.auth.passwords import generate_password, hash_password
+from rayport.db.engine import Database
 from rayport.errors import Conflict, NotFound
 from rayport.models import Profile, User
 from rayport.models.enums import LangCode, RoleName, UserStatus
-from rayport.users.repository import UserRepository
+from rayport.users.repository import ME_QUERY, UserRepository
 from rayport.users.schemas import ProfileRead, ProfileUpdate, SocialRead, UserRead
 
 
@@ -53,7 +56,17 @@ async def create_user(
 
 
 async def read_user(db: AsyncSession, user_id: uuid.UUID) -> UserRead:
-    rows = await UserRepository(db).me_rows(user_id)
+    return user_read_from_rows(await UserRepository(db).me_rows(user_id))
+
+
+async def read_me(database: Database, user_id: uuid.UUID) -> UserRead:
+    """`read_user` for the hot path: a pooled Core connection, no ORM session."""
+    async with database.read_connection() as connection:
+        rows = (await connection.execute(ME_QUERY, {"user_id": user_id})).all()
+    return user_read_from_rows(rows)
+
+
+def user_read_from_rows(rows: Sequence[Any]) -> UserRead:
     if not rows:
         raise NotFound("User not found")
     first = rows[0]

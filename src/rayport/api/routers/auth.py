@@ -7,7 +7,7 @@ import uuid
 from fastapi import APIRouter, status
 
 from rayport.api.context import AppContext
-from rayport.api.deps import DB, Auth, Client, Context, CurrentPrincipal, Pagination, ReadDB
+from rayport.api.deps import DB, Auth, Client, Context, CurrentPrincipal, Pagination
 from rayport.auth.schemas import (
     AcceptedOut,
     ChangePasswordIn,
@@ -26,7 +26,7 @@ from rayport.notifications.service import list_for_user, mark_read
 from rayport.pagination import Page
 from rayport.telegram.auth import TelegramIdentity, TelegramLoginPayload, validate_telegram_login
 from rayport.users.schemas import ProfileRead, ProfileUpdate, SocialRead, UserRead
-from rayport.users.service import read_user, update_profile
+from rayport.users.service import read_me, read_user, update_profile
 
 router = APIRouter(prefix="/api/auth/v1", tags=["auth"])
 
@@ -88,8 +88,8 @@ async def logout(principal: CurrentPrincipal, auth: Auth) -> None:
 
 
 @router.get("/me")
-async def me(principal: CurrentPrincipal, db: ReadDB) -> UserRead:
-    return await read_user(db, principal.user_id)
+async def me(principal: CurrentPrincipal, context: Context) -> UserRead:
+    return await read_me(context.db, principal.user_id)
 
 
 @router.post(
@@ -97,7 +97,16 @@ async def me(principal: CurrentPrincipal, db: ReadDB) -> UserRead:
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Change the password; every other session of the user ends",
 )
-async def change_password(data: ChangePasswordIn, principal: CurrentPrincipal, auth: Auth) -> None:
+async def change_password(
+    data: ChangePasswordIn,
+    principal: CurrentPrincipal,
+    auth: Auth,
+    client: Client,
+    context: Context,
+) -> None:
+    # Checking the current password is a password guess like a login: the same stricter
+    # limit, per IP and per account, so a stolen access token is no faster an oracle.
+    await context.limiter.hit_auth("change-password", client.ip, str(principal.user_id))
     await auth.change_password(principal, data.current_password, data.new_password)
 
 
