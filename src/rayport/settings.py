@@ -207,7 +207,7 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(1_048_576, alias="MAX_BODY_BYTES", ge=1024)
     # Requests one API process works on at once; more get 503 + Retry-After at once
     # (bench/overload.py measures where one worker saturates).
-    max_in_flight: int = Field(256, alias="MAX_IN_FLIGHT", ge=1)
+    max_in_flight: int = Field(32, alias="MAX_IN_FLIGHT", ge=1)
     log_level: str = Field("INFO", alias="LOG_LEVEL")
     docs_enabled: bool = Field(True, alias="DOCS_ENABLED")
 
