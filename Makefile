@@ -6,7 +6,7 @@ UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-backend test-frontend lint typecheck install uv web bench openapi clean
+.PHONY: run test test-backend test-frontend lint typecheck install uv web bench chaos openapi clean
 
 uv:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || \
@@ -50,11 +50,15 @@ openapi: install
 	$(UV) run rayport openapi > frontend/openapi.json
 	npm --prefix frontend run gen:api
 
+# Fault-injection tests, full profile (>= 20 notifier kills, longer outages; ~15 min at most).
+# `make test` runs the quick profile of the same tests. Replay a run: RAYPORT_CHAOS_SEED=<seed>.
+chaos: install
+	RAYPORT_CHAOS_FULL=1 $(UV) run pytest tests/chaos -s
+
+# Every benchmark in one run (~20 min; needs wrk), then the table of bench/README.md in
+# bench/results/table.md. One benchmark alone: `uv run python -m bench.<name>`.
 bench: install
-	$(UV) run python -m bench.auth_me
-	$(UV) run python -m bench.xui_sync
-	$(UV) run python -m bench.admin_lists
-	$(UV) run python -m bench.notifier
+	$(UV) run python -m bench.table
 
 clean:
 	rm -rf .venv data frontend/node_modules frontend/dist

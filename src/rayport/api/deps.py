@@ -91,11 +91,16 @@ AdminPrincipal = Annotated[Principal, Depends(require_role(RoleName.admin))]
 SuperuserPrincipal = Annotated[Principal, Depends(require_role(RoleName.superuser))]
 
 
-async def require_verified(principal: CurrentPrincipal, db: ReadDB) -> Principal:
-    """Verified users pass; admins and superusers are exempt."""
+async def require_verified(principal: CurrentPrincipal, context: Context) -> Principal:
+    """Verified users pass; admins and superusers are exempt.
+
+    Reads on a session of its own, closed before the handler runs: a request-long session
+    here would hold a second pooled connection next to the handler's unit of work (and
+    a handler waiting for the panel would hold both)."""
     if principal.has_role(RoleName.admin):
         return principal
-    user = await UserRepository(db).get(principal.user_id)
+    async with context.db.read_only() as db:
+        user = await UserRepository(db).get(principal.user_id)
     if user is None or user.status is not UserStatus.verified:
         raise UserNotVerified()
     return principal

@@ -3,7 +3,9 @@
 Revocations write the database and then delete the cached answer (after commit), so the
 next request on any API process that shares the cache sees them. With the in-process
 cache there is only one process. If the cache was unreachable at the moment of a
-revocation, a stale "live" answer survives at most `ttl` seconds.
+revocation, the revoking process refuses the session itself and writes the revocation as
+soon as the cache answers again (a cache that comes back with its data still holds the old
+"live"); another process may see that stale "live" until then, at most `ttl` seconds.
 
 A live session is cached as its owner's id, not as a bare "live": the answer is about the
 session, and a token must name the session's owner (`sub`) to pass, whether the answer
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -33,20 +36,20 @@ def _key(session_id: uuid.UUID) -> str:
     return f"session:{session_id}"
 
 
-def _legacy_key(session_id: uuid.UUID) -> str:
-    """Where versions that cached a bare "1" for live look. Revocations still mark it dead,
-    so a process of the previous version running during an upgrade sees them; nothing
-    reads it anymore. Drop it one release after this one."""
-    return f"sess:{session_id}"
-
-
 class SessionGate:
     def __init__(self, cache: Cache, ttl: float) -> None:
         self.cache = cache
         self.ttl = ttl
+        # Revocations this process could not write to the cache, until when they matter: a
+        # "live" cached before an outage outlives it when the cache comes back with its data
+        # (a frozen Redis resumed, a restart from its snapshot). Refused here meanwhile, and
+        # written as soon as the cache answers again.
+        self._unsent: dict[uuid.UUID, float] = {}
 
     async def is_live(self, db: Database, session_id: uuid.UUID, user_id: uuid.UUID) -> bool:
         """A cache hit answers without touching the database (no session is even opened)."""
+        if self._unsent and await self._resend(session_id):
+            return False
         cache_ok = True
         try:
             cached = await self.cache.get(_key(session_id))
@@ -80,12 +83,30 @@ class SessionGate:
         ids = list(session_ids)
         if not ids:
             return
+        written = 0
         try:
             for session_id in ids:
                 await self.cache.set(_key(session_id), DEAD, self.ttl)
-                await self.cache.set(_legacy_key(session_id), DEAD, self.ttl)
+                written += 1
         except CacheUnavailable:
+            until = time.monotonic() + self.ttl
+            self._unsent.update((session_id, until) for session_id in ids[written:])
             logger.warning(
-                "session revocation not cached; other processes see it within the TTL",
-                extra={"sessions": len(ids), "ttl_sec": self.ttl},
+                "session revocation not cached yet; written when the cache is back",
+                extra={"sessions": len(ids) - written, "ttl_sec": self.ttl},
             )
+
+    async def _resend(self, session_id: uuid.UUID) -> bool:
+        """Write the revocations the cache missed; True if `session_id` is one of them."""
+        now = time.monotonic()
+        pending = session_id in self._unsent and self._unsent[session_id] > now
+        for unsent, until in list(self._unsent.items()):
+            if until <= now:  # any "live" cached before the revocation has expired by now
+                del self._unsent[unsent]
+                continue
+            try:
+                await self.cache.set(_key(unsent), DEAD, until - now)
+            except CacheUnavailable:
+                break
+            del self._unsent[unsent]
+        return pending
