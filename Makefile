@@ -6,7 +6,7 @@ UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-backend test-frontend lint typecheck install uv web bench chaos openapi clean
+.PHONY: run test test-backend test-frontend lint typecheck install uv web bench chaos fuzz openapi clean
 
 uv:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || \
@@ -54,6 +54,11 @@ openapi: install
 # `make test` runs the quick profile of the same tests. Replay a run: RAYPORT_CHAOS_SEED=<seed>.
 chaos: install
 	RAYPORT_CHAOS_FULL=1 $(UV) run pytest tests/chaos -s
+
+# The API fuzzer, long profile: every operation as every caller, 100 examples each.
+# `make test` runs the quick profile. RAYPORT_FUZZ_EXAMPLES / RAYPORT_FUZZ_SEED override.
+fuzz: install
+	RAYPORT_FUZZ_EXAMPLES=$${RAYPORT_FUZZ_EXAMPLES:-100} $(UV) run pytest tests/fuzz -q
 
 # Every benchmark in one run (~20 min; needs wrk), then the table of bench/README.md in
 # bench/results/table.md. One benchmark alone: `uv run python -m bench.<name>`.

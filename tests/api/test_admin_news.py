@@ -161,3 +161,15 @@ async def test_feed_and_admin_list_page_through_thousands(
     assert everything["total"] == 2400 and everything["pages"] == 24
     assert everything["items"][0]["title"]["en"] == "News 2399"
     assert (await api.get(FEED, headers=reader, params={"sort": "created_at"})).status_code == 422
+
+
+async def test_news_text_with_nul_is_a_422_not_a_500(api: httpx.AsyncClient, staff: Staff) -> None:
+    """Found by the API fuzzer: PostgreSQL cannot store NUL; it reached the INSERT."""
+    for body in (
+        {"title": {"en": "new\x00s"}, "content": {"en": "x"}},
+        {"title": {"en": "news"}, "content": {"ru": "\x00"}},
+    ):
+        response = await api.post(ADMIN_NEWS, headers=staff.root, json=body)
+        assert response.status_code == 422, body
+        assert error_code(response) == "validation_error"
+    assert await fetch(api, News) == []

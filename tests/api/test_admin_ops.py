@@ -277,3 +277,38 @@ async def test_every_admin_action_is_audited_with_actor_and_ip(
     assert (await api.get(AUDIT, headers=promoted)).status_code == 200
     plain = await headers_for(api, await make_user(api, "plain_reader", role=RoleName.user))
     assert (await api.get(AUDIT, headers=plain)).status_code == 403
+
+
+async def test_filters_with_nul_are_a_422_not_a_500(api: httpx.AsyncClient, staff: Staff) -> None:
+    """Found by the API fuzzer: text filters with NUL reached PostgreSQL."""
+    for path, params in (
+        (AUDIT, {"action": "user.\x00"}),
+        (NOTIFICATIONS, {"kind": "\x00"}),
+        ("/api/admin/v1/configs", {"login": "a\x00"}),
+    ):
+        response = await api.get(path, headers=staff.admin, params=params)
+        assert response.status_code == 422, path
+        assert error_code(response) == "validation_error"
+
+
+async def test_audit_times_are_iso_8601_not_numbers(api: httpx.AsyncClient, staff: Staff) -> None:
+    """Found by the API fuzzer: `to=0.5` was read as a Unix time though the schema says
+    date-time."""
+    for params in ({"to": "0.5"}, {"from": "1700000000"}, {"to": "-1e5"}):
+        response = await api.get(AUDIT, headers=staff.admin, params=params)
+        assert response.status_code == 422, params
+        assert error_code(response) == "validation_error"
+    for params in ({"to": "2100-01-01T00:00:00Z"}, {"from": "2000-01-01T00:00:00"}):
+        assert (await api.get(AUDIT, headers=staff.admin, params=params)).status_code == 200
+
+
+async def test_admin_session_paths_are_uuids(api: httpx.AsyncClient, staff: Staff) -> None:
+    """Found by the API fuzzer: `DELETE /sessions/cleanup` was taken for a malformed session
+    id (422) instead of a method the resource does not have (405)."""
+    wrong_method = await api.delete(f"{SESSIONS}/cleanup", headers=staff.admin)
+    assert wrong_method.status_code == 405
+    assert wrong_method.headers["Allow"] == "POST"
+    not_an_id = await api.delete(f"{SESSIONS}/not-a-session", headers=staff.admin)
+    assert not_an_id.status_code == 404
+    unknown = await api.delete(f"{SESSIONS}/{uuid.uuid4()}", headers=staff.admin)
+    assert unknown.status_code == 404 and error_code(unknown) == "not_found"

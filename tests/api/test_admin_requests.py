@@ -369,3 +369,19 @@ async def test_a_new_request_does_not_notify_inactive_admins(
     told = {n.user_id for n in await fetch(api, Notification, Notification.kind == "request_new")}
     assert told == {staff.root_id, staff.admin_id}
     assert retired not in told
+
+
+async def test_a_comment_with_nul_is_a_422_not_a_500(api: httpx.AsyncClient, staff: Staff) -> None:
+    """Found by the API fuzzer: PostgreSQL cannot store NUL in the comment nor in the audit."""
+    user = bearer(await register(api, "nul_comment"))
+    request_id = (await api.post("/api/auth/v1/request-verification", headers=user)).json()[
+        "request_id"
+    ]
+    for decision in ("apply", "deny"):
+        response = await api.post(
+            f"{REQUESTS}/{request_id}/{decision}", headers=staff.admin, json={"comment": "ok\x00"}
+        )
+        assert response.status_code == 422, decision
+        assert error_code(response) == "validation_error"
+    still_open = (await api.get(f"{REQUESTS}/{request_id}", headers=staff.admin)).json()
+    assert still_open["status"] == "new"

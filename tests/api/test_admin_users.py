@@ -376,3 +376,12 @@ async def test_superuser_password_reset(api: httpx.AsyncClient, staff: Staff) ->
     [entry] = await fetch(api, AuditLog, AuditLog.action == "user.password_reset")
     assert password not in str(entry.after)
     assert "password_reset" in await _kinds(api, user_id)
+
+
+async def test_search_with_nul_is_a_422_not_a_500(api: httpx.AsyncClient, staff: Staff) -> None:
+    """Found by the API fuzzer: the NUL reached PostgreSQL in the ILIKE pattern."""
+    response = await api.get("/api/admin/v1/users", headers=staff.admin, params={"q": "ol\x00"})
+    assert response.status_code == 422
+    assert error_code(response) == "validation_error"
+    found = await api.get("/api/admin/v1/users", headers=staff.admin, params={"q": "olga"})
+    assert [u["login"] for u in found.json()["items"]] == ["olga_admin"]

@@ -86,3 +86,26 @@ async def test_bootstrap_superuser_can_log_in_and_is_superuser(any_api: httpx.As
         await any_api.get("/api/auth/v1/me", headers=bearer(await login_superuser(any_api)))
     ).json()
     assert me["role"] == "superuser" and me["status"] == "verified"
+
+
+async def test_settings_patch_takes_only_what_the_schema_documents(api: httpx.AsyncClient) -> None:
+    """Found by the API fuzzer: `false` was taken as 0 and `"5"` as 5, and the patch had no
+    bounds in the schema (so valid-looking values were refused)."""
+    headers = bearer(await login_superuser(api))
+    for body in (
+        {"service": {"max_limit_ip": False}},
+        {"service": {"promo_days": "5"}},
+        {"service": {"renew_days": 1.5}},
+        {"basic": {"registration_enabled": 1}},
+        {"service": {"renew_days": 366}},
+    ):
+        response = await api.patch("/api/app/v1/settings", headers=headers, json=body)
+        assert response.status_code == 422, body
+        assert error_code(response) == "validation_error"
+    patch = api.app.openapi()["components"]["schemas"]["ServiceSettingsPatch"]  # type: ignore[attr-defined]
+    renew = patch["properties"]["renew_days"]["anyOf"][0]
+    assert (renew["minimum"], renew["maximum"]) == (1, 365)
+    ok = await api.patch(
+        "/api/app/v1/settings", headers=headers, json={"service": {"renew_days": 365}}
+    )
+    assert ok.status_code == 200 and ok.json()["service"]["renew_days"] == 365

@@ -161,6 +161,20 @@ async def test_profile_read_and_update(any_api: httpx.AsyncClient) -> None:
     assert unknown_field.status_code == 422
 
 
+async def test_profile_names_with_nul_are_a_422_not_a_500(api: httpx.AsyncClient) -> None:
+    """Found by the API fuzzer: PostgreSQL cannot store NUL in a name."""
+    tokens = await register(api, "nul_names")
+    for body in ({"first_name": "Fr\x00nk"}, {"last_name": "\x00"}):
+        response = await api.patch(
+            "/api/auth/v1/account/profile", headers=bearer(tokens), json=body
+        )
+        assert response.status_code == 422, body
+        assert error_code(response) == "validation_error"
+    assert (await api.get("/api/auth/v1/account/profile", headers=bearer(tokens))).json()[
+        "first_name"
+    ] is None
+
+
 async def test_request_verification_moves_to_pending_once(any_api: httpx.AsyncClient) -> None:
     tokens = await register(any_api, "gina_user")
     first = await any_api.post("/api/auth/v1/request-verification", headers=bearer(tokens))

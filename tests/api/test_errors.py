@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import AsyncIterator
 
 import httpx
@@ -116,3 +117,18 @@ async def test_cors_allows_only_configured_origins(api: httpx.AsyncClient) -> No
         headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"},
     )
     assert "access-control-allow-origin" not in denied.headers
+
+
+async def test_405_allow_names_every_method_of_the_resource(api: httpx.AsyncClient) -> None:
+    """Found by the API fuzzer: the router's Allow named only the first matching route's
+    methods (`GET /settings` and `PATCH /settings` are two routes)."""
+    for path, allowed in (
+        ("/api/app/v1/settings", "GET, PATCH"),
+        ("/api/admin/v1/news", "GET, POST"),
+        (f"/api/admin/v1/news/{uuid.uuid4()}", "DELETE, GET, PATCH"),
+        ("/api/admin/v1/sessions/cleanup", "POST"),  # not `DELETE /sessions/{id}`
+    ):
+        response = await api.options(path)
+        assert response.status_code == 405, path
+        assert error_code(response) == "method_not_allowed"
+        assert response.headers["Allow"] == allowed, path

@@ -182,3 +182,20 @@ async def test_status_and_public_settings_show_telegram(tg_api: httpx.AsyncClien
 async def test_telegram_login_when_not_configured(api: httpx.AsyncClient) -> None:
     response = await api.post(URL, json={"init_data": sign_init_data()})
     assert response.status_code == 403
+
+
+async def test_the_widget_schema_states_what_is_accepted(tg_api: httpx.AsyncClient) -> None:
+    """Found by the API fuzzer: the id bound 2**63 - 1 reached the schema as the double
+    2**63 (larger ids looked valid), and extra fields looked free-form though only strings
+    and integers are signed."""
+    widget = tg_api.app.openapi()["components"]["schemas"]["TelegramWidgetLogin"]  # type: ignore[attr-defined]
+    assert widget["properties"]["id"]["maximum"] == 2**53 - 1 == float(2**53 - 1)
+    assert widget["additionalProperties"] == {"type": ["string", "integer", "null"]}
+    too_big = sign_login_widget(data={"id": 2**53, "first_name": "Big"})
+    response = await tg_api.post(URL, json=too_big)
+    assert response.status_code == 422 and error_code(response) == "validation_error"
+    nested = sign_login_widget(data={"id": 5550002, "first_name": "Nest", "extra": [1]})
+    response = await tg_api.post(URL, json=nested)
+    assert response.status_code == 422 and error_code(response) == "validation_error"
+    largest = sign_login_widget(data={"id": 2**53 - 1, "first_name": "Max"})
+    assert (await tg_api.post(URL, json=largest)).status_code == 200

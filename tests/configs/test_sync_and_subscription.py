@@ -196,3 +196,19 @@ async def test_panel_down_shows_in_status_and_sync_changes_nothing(
     assert configs.json()[0]["connection_url"].startswith("vless://")
     after = (await api.post("/api/admin/v1/xui/sync", headers=root)).json()
     assert after["ok"] is True
+
+
+async def test_subscription_format_and_token_are_validated_as_documented(
+    api: httpx.AsyncClient,
+) -> None:
+    """Found by the API fuzzer: `format` was any string in the schema (an unknown one is a
+    422), and a token with NUL reached PostgreSQL (a 500)."""
+    headers = await verified_user(api, "uma_vpn")
+    await api.get("/api/backend/v1/client/configs/by-type/vless", headers=headers)
+    path = await _subscription_url(api, headers)
+    operation = api.app.openapi()["paths"]["/sub/{sub_token}"]["get"]  # type: ignore[attr-defined]
+    parameters = {p["name"]: p["schema"] for p in operation["parameters"]}
+    assert parameters["format"]["anyOf"][0]["pattern"] == "(?i)^(base64|singbox|clash)$"
+    assert (await api.get(f"{path}?format=CLASH")).headers["Content-Type"].startswith("text/yaml")
+    assert (await api.get(f"{path}?format=yaml")).status_code == 422
+    assert (await api.get("/sub/abc%00def")).status_code == 422

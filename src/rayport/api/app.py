@@ -15,6 +15,7 @@ from rayport import __version__
 from rayport.api.context import AppContext
 from rayport.api.errors import install_error_handlers
 from rayport.api.middleware import EdgeMiddleware
+from rayport.api.openapi import install_openapi
 from rayport.api.routers import admin_audit as admin_audit_router
 from rayport.api.routers import admin_configs as admin_configs_router
 from rayport.api.routers import admin_news as admin_news_router
@@ -70,6 +71,7 @@ def create_app(
     )
     app.state.context = context
     install_error_handlers(app)
+    install_openapi(app)
 
     app.include_router(app_router.router)
     app.include_router(auth_router.router)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import re
+from functools import lru_cache
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -10,7 +12,9 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
 
+from rayport.api.openapi import api_routes
 from rayport.errors import AppError
 
 logger = logging.getLogger(__name__)
@@ -62,11 +66,37 @@ async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
-async def _http_error(_: Request, exc: Exception) -> JSONResponse:
+@lru_cache(maxsize=512)
+def _path_regex(path: str) -> re.Pattern[str]:
+    return compile_path(path)[0]
+
+
+def _allowed_methods(request: Request, allow: str) -> str:
+    """Every method the resource supports. The router's 405 names only the methods of the
+    first route whose path matched (`GET /settings` and `PATCH /settings` are two routes,
+    and `DELETE /sessions/{id}` matches `/sessions/cleanup` too): the resource is the most
+    specific path template that matches, with all its routes."""
+    path = request.scope.get("path", "")
+    matches = [
+        route
+        for route in api_routes(request.app.routes)
+        if route.include_in_schema and _path_regex(route.path).match(path)
+    ]
+    if not matches:  # not an API resource (e.g. the web app's catch-all)
+        return allow
+    fewest = min(route.path.count("{") for route in matches)
+    methods = set().union(*(r.methods for r in matches if r.path.count("{") == fewest))
+    return ", ".join(sorted(methods))
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     code = HTTP_CODES.get(exc.status_code, "http_error")
     message = exc.detail if isinstance(exc.detail, str) else "Request failed"
-    return error_response(exc.status_code, code, message, headers=getattr(exc, "headers", None))
+    headers = dict(getattr(exc, "headers", None) or {})
+    if exc.status_code == 405:
+        headers["Allow"] = _allowed_methods(request, headers.get("Allow", ""))
+    return error_response(exc.status_code, code, message, headers=headers or None)
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -52,26 +52,28 @@ class AllSettings(BaseModel):
     service: ServiceSettings
 
 
+# The patches are strict (JSON `true`, not `1` or `"yes"`; `5`, not `"5"` or `false`) and
+# carry the same bounds as the settings: what the schema documents is what is accepted.
 class BasicSettingsPatch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     registration_enabled: bool | None = None
     auto_verify_telegram: bool | None = None
 
 
 class ServiceSettingsPatch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
-    promo_days: int | None = None
-    renew_days: int | None = None
-    base_total_gb: int | None = None
-    base_limit_ip: int | None = None
-    max_total_gb: int | None = None
-    max_limit_ip: int | None = None
+    promo_days: int | None = Field(None, ge=0, le=365)
+    renew_days: int | None = Field(None, ge=1, le=365)
+    base_total_gb: int | None = Field(None, ge=0, le=100_000)
+    base_limit_ip: int | None = Field(None, ge=0, le=100)
+    max_total_gb: int | None = Field(None, ge=0, le=100_000)
+    max_limit_ip: int | None = Field(None, ge=0, le=100)
 
 
 class SettingsPatch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     basic: BasicSettingsPatch | None = None
     service: ServiceSettingsPatch | None = None

@@ -9,9 +9,12 @@ from typing import Annotated, Self
 from pydantic import BaseModel, ConfigDict, StringConstraints, model_validator
 
 from rayport.models.enums import LangCode
+from rayport.text import NO_NUL
 
-Title = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
-Content = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000)]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200, pattern=NO_NUL)]
+Content = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=20_000, pattern=NO_NUL)
+]
 
 
 class _OneLanguageAtLeast(BaseModel):

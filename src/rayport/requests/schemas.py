@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from rayport.models.enums import RequestKind, RequestStatus, TargetType
+from rayport.text import NO_NUL
 
 
 class RequestRead(BaseModel):
@@ -40,6 +41,7 @@ class RequestDecisionRead(RequestRead):
 class DecisionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    comment: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] | None = (
-        Field(None, description="Shown to the user with the decision")
-    )
+    comment: (
+        Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000, pattern=NO_NUL)]
+        | None
+    ) = Field(None, description="Shown to the user with the decision")

@@ -54,8 +54,10 @@ DEFAULT_FUTURE_SKEW: Final = 60
 MAX_INIT_DATA_LENGTH: Final = 8_192
 """Real initData is 0.5 to 2 KB; anything far larger is not from Telegram."""
 
-# Telegram user ids have up to 52 significant bits; we store them as BIGINT.
-_MAX_TELEGRAM_ID: Final = 2**63 - 1
+# Telegram user ids have up to 52 significant bits; we store them as BIGINT. The bound is
+# the largest integer a JSON number (a double) holds exactly: the OpenAPI schema states its
+# bounds as doubles, and 2**63 - 1 would read there as 2**63, letting clients send more.
+_MAX_TELEGRAM_ID: Final = 2**53 - 1
 _HASH_RE: Final = re.compile(r"[0-9a-fA-F]{64}")
 _UNIX_TIME_RE: Final = re.compile(r"[0-9]{1,12}")
 
@@ -139,6 +141,8 @@ class TelegramWidgetLogin(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         json_schema_extra={
+            # What `_extras_are_scalars` lets through.
+            "additionalProperties": {"type": ["string", "integer", "null"]},
             "examples": [
                 {
                     "id": 42,
@@ -148,7 +152,7 @@ class TelegramWidgetLogin(BaseModel):
                     "auth_date": 1700000000,
                     "hash": "3f5c...64 hex chars",
                 }
-            ]
+            ],
         },
     )
 

@@ -10,6 +10,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
 from rayport.models.enums import LangCode, RoleName, SocialName, UserStatus
+from rayport.text import NO_NUL
 
 LOGIN_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{5,19}$")
 
@@ -28,9 +29,20 @@ def _check_password(value: str) -> str:
     return value
 
 
-Login = Annotated[str, AfterValidator(_check_login)]
-Password = Annotated[str, Field(min_length=8, max_length=128), AfterValidator(_check_password)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+# The validators give the readable messages; the schema states the same rules.
+Login = Annotated[
+    str,
+    Field(json_schema_extra={"pattern": LOGIN_RE.pattern, "minLength": 6, "maxLength": 20}),
+    AfterValidator(_check_login),
+]
+Password = Annotated[
+    str,
+    Field(min_length=8, max_length=128, json_schema_extra={"pattern": r"^\S[\s\S]*\S$"}),
+    AfterValidator(_check_password),
+]
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=NO_NUL)
+]
 
 
 class ProfileRead(BaseModel):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from pydantic import BeforeValidator
 
 from rayport.api.deps import AdminPrincipal, Pagination, ReadDB, sorting
 from rayport.audit.repository import AuditFilters
@@ -14,8 +16,22 @@ from rayport.audit.schemas import AuditRead
 from rayport.audit.service import list_audit
 from rayport.models.enums import TargetType
 from rayport.pagination import Page, SortParams
+from rayport.text import NO_NUL
 
 router = APIRouter(prefix="/api/admin/v1", tags=["admin: audit"])
+
+
+_NUMBER = re.compile(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*")
+
+
+def _not_a_number(value: object) -> object:
+    """Times are ISO 8601, as documented: pydantic would also read `0.5` as a Unix time."""
+    if isinstance(value, str) and _NUMBER.fullmatch(value):
+        raise ValueError("must be an ISO 8601 date-time, not a number")
+    return value
+
+
+IsoDateTime = Annotated[datetime, BeforeValidator(_not_a_number)]
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -32,14 +48,16 @@ async def get_audit(
     pagination: Pagination,
     sort: Annotated[SortParams, sorting(("created_at",), "-created_at")],
     actor_id: uuid.UUID | None = None,
-    action: Annotated[str | None, Query(max_length=64, examples=["user.deactivate"])] = None,
+    action: Annotated[
+        str | None, Query(max_length=64, pattern=NO_NUL, examples=["user.deactivate"])
+    ] = None,
     target_type: TargetType | None = None,
     target_id: uuid.UUID | None = None,
     since: Annotated[
-        datetime | None, Query(alias="from", description="Inclusive; UTC when no zone")
+        IsoDateTime | None, Query(alias="from", description="Inclusive; UTC when no zone")
     ] = None,
     until: Annotated[
-        datetime | None, Query(alias="to", description="Exclusive; UTC when no zone")
+        IsoDateTime | None, Query(alias="to", description="Exclusive; UTC when no zone")
     ] = None,
 ) -> Page[AuditRead]:
     filters = AuditFilters(

@@ -13,6 +13,7 @@ from rayport.configs.schemas import AdminConfigRead, EnabledIn, LimitsIn, TimeCh
 from rayport.configs.xui_admin import XuiStatusRead, panel_inbounds, run_sync, xui_status
 from rayport.models.enums import ConfigStatus, ConfigType
 from rayport.pagination import Page
+from rayport.text import NO_NUL
 
 router = APIRouter(prefix="/api/admin/v1", tags=["admin: configs"])
 
@@ -34,7 +35,7 @@ async def list_configs(
     user_id: uuid.UUID | None = None,
     type: ConfigType | None = None,
     status: ConfigStatus | None = None,
-    login: Annotated[str | None, Query(max_length=64)] = None,
+    login: Annotated[str | None, Query(max_length=64, pattern=NO_NUL)] = None,
 ) -> Page[AdminConfigRead]:
     page = await configs.admin_page(
         pagination, sort=sort, user_id=user_id, config_type=type, status=status, login=login

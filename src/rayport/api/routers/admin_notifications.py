@@ -13,6 +13,7 @@ from rayport.notifications.repository import NotificationFilters
 from rayport.notifications.schemas import AdminNotificationRead, NotificationCleanupRead
 from rayport.notifications.service import cleanup, list_notifications, resend
 from rayport.pagination import Page, SortParams
+from rayport.text import NO_NUL
 
 router = APIRouter(prefix="/api/admin/v1", tags=["admin: notifications"])
 
@@ -29,7 +30,7 @@ async def get_notifications(
     status: NotificationStatus | None = None,
     channel: NotificationChannel | None = None,
     user_id: uuid.UUID | None = None,
-    kind: Annotated[str | None, Query(max_length=64)] = None,
+    kind: Annotated[str | None, Query(max_length=64, pattern=NO_NUL)] = None,
 ) -> Page[AdminNotificationRead]:
     filters = NotificationFilters(status=status, channel=channel, user_id=user_id, kind=kind)
     return Page[AdminNotificationRead].model_validate(

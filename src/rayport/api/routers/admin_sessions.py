@@ -48,8 +48,9 @@ async def get_sessions(
     return Page[AdminSessionRead].model_validate(await list_sessions(db, filters, pagination, sort))
 
 
+# `:uuid`: `DELETE /sessions/cleanup` is then no session (a 405), not a malformed id (a 422).
 @router.delete(
-    "/sessions/{session_id}",
+    "/sessions/{session_id:uuid}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="End a session; its tokens stop working on the next request",
 )

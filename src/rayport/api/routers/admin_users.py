@@ -20,6 +20,7 @@ from rayport.api.deps import (
 )
 from rayport.models.enums import RoleName, UserStatus
 from rayport.pagination import Page, SortParams
+from rayport.text import NO_NUL
 from rayport.users.admin import UserAdminService, list_users, read_user_detail
 from rayport.users.admin_schemas import AdminUserDetail, PasswordResetRead, RoleIn
 from rayport.users.repository import UserFilters
@@ -46,6 +47,7 @@ async def get_users(
         Query(
             min_length=1,
             max_length=64,
+            pattern=NO_NUL,
             description="Part of the login, first or last name, e-mail or Telegram username "
             "(any case)",
         ),

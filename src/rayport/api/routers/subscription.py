@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Header, Path, Query, Response
 
 from rayport.api.deps import Context, ReadDB
 from rayport.configs.sub_service import build_subscription
+from rayport.text import NO_NUL
 
 router = APIRouter(tags=["subscription"])
 
@@ -19,10 +20,13 @@ router = APIRouter(tags=["subscription"])
     responses={200: {"content": {"text/plain": {}, "application/json": {}, "text/yaml": {}}}},
 )
 async def subscription(
-    sub_token: str,
+    sub_token: Annotated[str, Path(pattern=NO_NUL)],
     context: Context,
     db: ReadDB,
-    format: Annotated[str | None, Query(description="base64 | singbox | clash")] = None,
+    format: Annotated[
+        str | None,
+        Query(pattern="(?i)^(base64|singbox|clash)$", description="base64 | singbox | clash"),
+    ] = None,
     user_agent: Annotated[str | None, Header()] = None,
 ) -> Response:
     result = await build_subscription(db, context.panel, sub_token, format, user_agent)
