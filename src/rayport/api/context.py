@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rayport.api.ratelimit import RateLimiter
 from rayport.auth.session_gate import SessionGate
@@ -13,8 +13,10 @@ from rayport.cache import Cache, create_cache
 from rayport.configs.panel import Panel
 from rayport.db.engine import Database
 from rayport.settings import Settings
-from rayport.telegram.runtime import TelegramRuntime
 from rayport.users.service import ensure_superuser
+
+if TYPE_CHECKING:  # aiogram is ~130 MiB of memory: imported only when Telegram is on
+    from rayport.telegram.runtime import TelegramRuntime
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +43,11 @@ class AppContext:
             max_overflow=settings.db.max_overflow,
             echo=settings.db.echo,
         )
+        telegram = None
+        if settings.telegram.configured:
+            from rayport.telegram.runtime import TelegramRuntime
+
+            telegram = TelegramRuntime(settings, database)
         return cls(
             settings=settings,
             db=database,
@@ -48,7 +55,7 @@ class AppContext:
             limiter=RateLimiter(settings.rate_limit, settings.cache),
             gate=SessionGate(cache, settings.auth.session_cache_sec),
             panel=Panel(settings.xui) if settings.xui.configured else None,
-            telegram=TelegramRuntime(settings, database) if settings.telegram.configured else None,
+            telegram=telegram,
         )
 
     async def bootstrap(self) -> None:
