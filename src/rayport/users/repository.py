@@ -81,8 +81,8 @@ class UserRepository:
         )
         return (await self.session.scalars(stmt)).unique().one_or_none()
 
-    async def me_rows(self, user_id: uuid.UUID) -> list[Any]:
-        return list((await self.session.execute(ME_QUERY, {"user_id": user_id})).all())
+    async def me_rows(self, user_id: uuid.UUID) -> list[sa.RowMapping]:
+        return list((await self.session.execute(ME_QUERY, {"user_id": user_id})).mappings().all())
 
     async def get_by_login(self, login: str) -> User | None:
         stmt = sa.select(User).where(User.login == login.lower()).options(joinedload(User.role))
