@@ -103,3 +103,32 @@ async def test_rate_limits_hold_while_redis_is_down(
         ]
     # Brute-force protection does not switch off with Redis: the process counts locally.
     assert codes == [401, 401, 401, 429, 429]
+
+
+async def test_revocations_missed_by_redis_are_written_once_it_answers_even_under_concurrency(
+    api_on_private_redis: httpx.AsyncClient, private_redis: RedisServer
+) -> None:
+    api = api_on_private_redis
+    revoked = [await register(api, f"uma_gone{n}") for n in range(3)]
+    others = [await register(api, f"uma_stay{n}") for n in range(4)]
+    for tokens in revoked + others:  # every session cached as live
+        assert (await api.get("/api/auth/v1/me", headers=bearer(tokens))).status_code == 200
+
+    private_redis.freeze()  # comes back with its data: the old "live" entries included
+    try:
+        for tokens in revoked:
+            logout = await api.post("/api/auth/v1/logout", headers=bearer(tokens))
+            assert logout.status_code == 204
+    finally:
+        private_redis.resume()
+    await asyncio.sleep(1.2)  # the breaker's open period
+
+    # Many requests at once find the pending revocations and write them together.
+    answers = await asyncio.gather(
+        *(
+            api.get("/api/auth/v1/me", headers=bearer(tokens))
+            for tokens in (revoked + others) * 4
+        )
+    )
+    codes = [answer.status_code for answer in answers]
+    assert codes == ([401] * len(revoked) + [200] * len(others)) * 4  # 28: under the cap

@@ -100,13 +100,15 @@ class SessionGate:
         """Write the revocations the cache missed; True if `session_id` is one of them."""
         now = time.monotonic()
         pending = session_id in self._unsent and self._unsent[session_id] > now
+        # Concurrent requests may resend the same entries (writing DEAD twice is harmless),
+        # so entries are popped, never deleted: another request may have taken one already.
         for unsent, until in list(self._unsent.items()):
             if until <= now:  # any "live" cached before the revocation has expired by now
-                del self._unsent[unsent]
+                self._unsent.pop(unsent, None)
                 continue
             try:
                 await self.cache.set(_key(unsent), DEAD, until - now)
             except CacheUnavailable:
                 break
-            del self._unsent[unsent]
+            self._unsent.pop(unsent, None)
         return pending
