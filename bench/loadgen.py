@@ -75,9 +75,7 @@ async def _run(
     return latencies
 
 
-def _child(
-    url: str, token: str, connections: int, duration: float, honour: bool, out: Any
-) -> None:
+def _child(url: str, token: str, connections: int, duration: float, honour: bool, out: Any) -> None:
     try:
         import uvloop
 

@@ -125,10 +125,7 @@ async def test_revocations_missed_by_redis_are_written_once_it_answers_even_unde
 
     # Many requests at once find the pending revocations and write them together.
     answers = await asyncio.gather(
-        *(
-            api.get("/api/auth/v1/me", headers=bearer(tokens))
-            for tokens in (revoked + others) * 4
-        )
+        *(api.get("/api/auth/v1/me", headers=bearer(tokens)) for tokens in (revoked + others) * 4)
     )
     codes = [answer.status_code for answer in answers]
     assert codes == ([401] * len(revoked) + [200] * len(others)) * 4  # 28: under the cap
