@@ -7,7 +7,6 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -61,28 +60,8 @@ async def read_user(db: AsyncSession, user_id: uuid.UUID) -> UserRead:
 
 
 async def read_me(database: Database, user_id: uuid.UUID) -> UserRead:
-    """`read_user` for the hot path: a pooled Core connection, no ORM session.
-
-    On PostgreSQL the statement, compiled once from `ME_QUERY`, runs on the asyncpg
-    connection underneath: SQLAlchemy's execution layers cost about a fifth of this request
-    (bench/README.md, authenticated hot path). Should that fail, the same read goes through
-    SQLAlchemy on the same connection, so a dead connection or a database that is away is
-    handled as everywhere else (the pool invalidated, a 503).
-    """
-    async with database.read_connection() as connection:
-        if database.dialect == "postgresql":
-            driver: Any = (await connection.get_raw_connection()).driver_connection
-            try:
-                records = await driver.fetch(_ME_SQL_POSTGRESQL, user_id)
-            except Exception:  # read again below, through SQLAlchemy, which sorts it out
-                records = None
-            if records is not None:
-                return user_read_from_rows(records)
-        rows = (await connection.execute(ME_QUERY, {"user_id": user_id})).mappings().all()
-    return user_read_from_rows(rows)
-
-
-_ME_SQL_POSTGRESQL = ME_QUERY.compile(dialect=asyncpg_dialect()).string  # type: ignore[no-untyped-call]
+    """`read_user` for the hot path: no ORM session (see `Database.read_mappings`)."""
+    return user_read_from_rows(await database.read_mappings(ME_QUERY, {"user_id": user_id}))
 
 
 def user_read_from_rows(rows: Sequence[Mapping[Any, Any]]) -> UserRead:
