@@ -66,7 +66,11 @@ class EdgeMiddleware:
         self.metrics = settings.metrics.enabled  # issue #8: request metrics
         self.max_bytes = settings.max_body_bytes
         self.limiter = limiter
-        self.hsts = settings.is_production
+        # The response headers every answer gets, built once (the docs page without the CSP:
+        # Swagger UI loads its assets from a CDN); the request id is added per request.
+        common = _SECURITY_HEADERS + ((_HSTS_HEADER,) if settings.is_production else ())
+        self.headers = (*common, _CSP_HEADER)
+        self.docs_headers = common
         # Overload: past this many requests in this process, answer 503 at once instead of
         # queueing work nobody will wait for (issue #9; measured in bench/overload.py).
         self.max_in_flight = settings.max_in_flight
@@ -89,12 +93,10 @@ class EdgeMiddleware:
         started = time.perf_counter()
         status = 500
         response_started = False
-        extra_headers = list(_SECURITY_HEADERS)
-        if not path.startswith("/api/docs"):  # Swagger UI loads its assets from a CDN
-            extra_headers.append(_CSP_HEADER)
-        if self.hsts:
-            extra_headers.append(_HSTS_HEADER)
-        extra_headers.append((b"x-request-id", request_id.encode()))
+        extra_headers = (
+            *(self.docs_headers if path.startswith("/api/docs") else self.headers),
+            (b"x-request-id", request_id.encode()),
+        )
 
         async def send_wrapper(message: Message) -> None:
             nonlocal status, response_started

@@ -99,7 +99,7 @@ class SessionGate:
     async def _resend(self, session_id: uuid.UUID) -> bool:
         """Write the revocations the cache missed; True if `session_id` is one of them."""
         now = time.monotonic()
-        pending = session_id in self._unsent and self._unsent[session_id] > now
+        pending = self._unsent.get(session_id, 0.0) > now
         # Concurrent requests may resend the same entries (writing DEAD twice is harmless),
         # so entries are popped, never deleted: another request may have taken one already.
         for unsent, until in list(self._unsent.items()):
