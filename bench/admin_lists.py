@@ -13,8 +13,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import platform
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -24,7 +22,18 @@ import asyncpg
 import httpx
 from sqlalchemy import event
 
-from bench.common import ROOT, create_database, drop_database, free_port, start_server, wrk
+from bench.common import (
+    ROOT,
+    create_database,
+    drop_database,
+    free_port,
+    load_avg,
+    machine,
+    migrate,
+    rayport_env,
+    start_server,
+    wrk,
+)
 from rayport.configs.service import ConfigService
 from rayport.db.engine import Database
 from rayport.models.enums import ConfigType, UserStatus
@@ -231,27 +240,11 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=6)
     parser.add_argument("--connections", type=int, default=4)
     args = parser.parse_args()
+    load_start = load_avg()
     name = f"rayport_bench_admin_{uuid.uuid4().hex[:6]}"
     dsn = asyncio.run(create_database(name))
-    env = {
-        "DATABASE_URL": dsn.replace("postgresql://", "postgresql+asyncpg://"),
-        "REDIS_URL": "redis://127.0.0.1:6379/0",
-        "REDIS_KEY_PREFIX": f"rayport-bench:{name}:",
-        "JWT_SECRET": "bench-secret-" + "z" * 40,
-        "SUPERUSER_PASSWORD": "Bench-Superuser-1",
-        "RATE_LIMIT_ENABLED": "false",
-        "LOG_LEVEL": "WARNING",
-    }
-    import subprocess
-    import sys
-
-    subprocess.run(
-        [sys.executable, "-m", "rayport.cli", "migrate"],
-        env={**os.environ, **env},
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
+    env = rayport_env(name, dsn)
+    migrate(env)
     detail_id = asyncio.run(seed(dsn, args.users))
     port = free_port()
     server = start_server("rayport.api.asgi:app", port, {**env, "DOCS_ENABLED": "true"})
@@ -284,11 +277,7 @@ def main() -> None:
     out.write_text(
         json.dumps(
             {
-                "machine": {
-                    "cpus": os.cpu_count(),
-                    "platform": platform.platform(),
-                    "python": platform.python_version(),
-                },
+                "machine": machine(load_start),
                 "args": vars(args),
                 "results": results,
                 "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),

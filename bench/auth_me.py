@@ -13,20 +13,25 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import platform
 import shutil
-import subprocess
 import sys
 import time
 import uuid
 
 import httpx
 
-from bench.common import ROOT, create_database, drop_database, free_port, start_server, wrk
-
-REDIS_URL = "redis://127.0.0.1:6379/0"
-SECRET = "bench-secret-" + "z" * 40
+from bench.common import (
+    ROOT,
+    create_database,
+    drop_database,
+    free_port,
+    load_avg,
+    machine,
+    migrate,
+    rayport_env,
+    start_server,
+    wrk,
+)
 
 
 def main() -> None:
@@ -35,28 +40,14 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
+    load_start = load_avg()
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install wrk")
 
     name = f"rayport_bench_{uuid.uuid4().hex[:8]}"
     dsn = asyncio.run(create_database(name))
-    env = {
-        "DATABASE_URL": dsn.replace("postgresql://", "postgresql+asyncpg://"),
-        "REDIS_URL": REDIS_URL,
-        "REDIS_KEY_PREFIX": f"rayport-bench:{name}:",
-        "JWT_SECRET": SECRET,
-        "SUPERUSER_PASSWORD": "Bench-Superuser-1",
-        "RATE_LIMIT_ENABLED": "false",
-        "LOG_LEVEL": "WARNING",
-        "BARE_DSN": dsn,
-    }
-    subprocess.run(
-        [sys.executable, "-m", "rayport.cli", "migrate"],
-        env={**os.environ, **env},
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
+    env = rayport_env(name, dsn) | {"BARE_DSN": dsn}
+    migrate(env)
     rayport_port, bare_port = free_port(), free_port()
     processes = [
         start_server("rayport.api.asgi:app", rayport_port, {**env, "DOCS_ENABLED": "true"}),
@@ -102,11 +93,7 @@ def main() -> None:
     out.write_text(
         json.dumps(
             {
-                "machine": {
-                    "cpus": os.cpu_count(),
-                    "platform": platform.platform(),
-                    "python": platform.python_version(),
-                },
+                "machine": machine(load_start),
                 "args": vars(args),
                 "summary": summary,
                 "ratio": round(ratio, 3),

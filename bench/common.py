@@ -3,6 +3,7 @@ subprocess, and a wrk run parsed into requests/s and latency percentiles."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import platform
 import re
@@ -17,6 +18,8 @@ from typing import Any
 
 import asyncpg
 import httpx
+
+from rayport.db import migrate as migrations
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -104,13 +107,20 @@ async def create_database(name: str) -> str:
     return f"postgresql://postgres@127.0.0.1:5432/{name}"
 
 
+async def create_migrated_database(name: str) -> str:
+    """`create_database`, migrated from this process; its SQLAlchemy (asyncpg) URL."""
+    url = (await create_database(name)).replace("postgresql://", "postgresql+asyncpg://", 1)
+    await asyncio.to_thread(migrations.upgrade, url)
+    return url
+
+
 async def drop_database(name: str) -> None:
     connection = await asyncpg.connect(PG_ADMIN)
     await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     await connection.close()
 
 
-# --- shared by bench/login.py and bench/memory.py ------------------------------------------
+# --- a RayPort process on a throwaway database ---------------------------------------------
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 

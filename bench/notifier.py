@@ -25,16 +25,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import platform
 import random
 import statistics
-import subprocess
-import sys
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -42,7 +37,15 @@ import httpx
 import sqlalchemy as sa
 from pydantic import SecretStr
 
-from rayport.db import migrate
+from bench.common import (
+    REDIS_URL,
+    ROOT,
+    create_migrated_database,
+    drop_database,
+    load_avg,
+    machine,
+    start_fake_bot_api,
+)
 from rayport.db.engine import Database
 from rayport.models import Config, Notification
 from rayport.notifier import Notifier, service
@@ -55,9 +58,6 @@ from rayport.settings import (
     TelegramSettings,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
-REDIS_URL = "redis://127.0.0.1:6379/0"
 BOT_TOKEN = "123456:BENCH-token"  # noqa: S105 - the fake accepts any token
 HOURS = [72, 24, 2]
 # The notification table's own counters: unlike pg_stat_database they leave out what
@@ -128,29 +128,6 @@ async def db_load(
 def db_mark(log: StatementLog, server: dict[str, int]) -> tuple[Any, Any, dict[str, int]]:
     count, seconds = log.snapshot()
     return count, seconds, server
-
-
-def pg_url(name: str) -> str:
-    return f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
-
-
-async def create_database(name: str) -> str:
-    connection = await asyncpg.connect(PG_ADMIN)
-    try:
-        await connection.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await connection.close()
-    url = pg_url(name)
-    await asyncio.to_thread(migrate.upgrade, url)
-    return url
-
-
-async def drop_database(name: str) -> None:
-    connection = await asyncpg.connect(PG_ADMIN)
-    try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await connection.close()
 
 
 async def seed_users(
@@ -312,7 +289,7 @@ async def _explain(conn: asyncpg.Connection, sql: str, params: list[Any]) -> lis
 
 async def bench_scan(count: int) -> dict[str, Any]:
     name = f"rayport_bench_notifier_{uuid.uuid4().hex[:8]}"
-    url = await create_database(name)
+    url = await create_migrated_database(name)
     database = Database(url)
     try:
         dsn = url.replace("postgresql+asyncpg://", "postgresql://", 1)
@@ -370,26 +347,11 @@ async def bench_scan(count: int) -> dict[str, Any]:
     }
 
 
-def start_fake_bot_api() -> tuple[subprocess.Popen[str], str]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tests.fixtures.fake_bot_api", "--port", "0"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    line = process.stdout.readline().strip()
-    if not line.startswith("FAKE_BOT_API_URL="):
-        process.kill()
-        raise RuntimeError(f"fake Bot API did not start: {line!r}")
-    return process, line.split("=", 1)[1]
-
-
 async def bench_send(
     count: int, chats: int, rate: str, workers: int, idle_sec: float, history: int
 ) -> dict[str, Any]:
     name = f"rayport_bench_notifier_{uuid.uuid4().hex[:8]}"
-    url = await create_database(name)
+    url = await create_migrated_database(name)
     fake, fake_url = start_fake_bot_api()
     database = Database(url)
     prefix = f"rayport-bench:{uuid.uuid4().hex[:8]}:"
@@ -583,14 +545,9 @@ def main() -> None:
     parser.add_argument("--idle-sec", type=float, default=15.0)
     parser.add_argument("--history", type=int, default=50_000, help="already-sent rows")
     args = parser.parse_args()
+    load_start = load_avg()
 
     result: dict[str, Any] = {
-        "machine": {
-            "cpus": os.cpu_count(),
-            "platform": platform.platform(),
-            "python": platform.python_version(),
-            "load_avg_at_start": [round(x, 2) for x in os.getloadavg()],
-        },
         "args": vars(args),
         "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
@@ -617,7 +574,7 @@ def main() -> None:
         )
         result["send"] = send
         print(json.dumps(send, indent=2))
-    result["machine"]["load_avg_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    result["machine"] = machine(load_start)
     out = ROOT / "bench" / "results" / "notifier.json"
     out.parent.mkdir(exist_ok=True)
     existing = json.loads(out.read_text()) if out.exists() else {}

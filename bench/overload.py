@@ -24,10 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import platform
 import subprocess
-import sys
 import time
 import uuid
 from typing import Any
@@ -35,10 +32,19 @@ from typing import Any
 import httpx
 
 from bench import loadgen
-from bench.common import ROOT, create_database, drop_database, free_port, start_server, wrk
+from bench.common import (
+    ROOT,
+    create_database,
+    drop_database,
+    free_port,
+    load_avg,
+    machine,
+    migrate,
+    rayport_env,
+    start_server,
+    wrk,
+)
 
-REDIS_URL = "redis://127.0.0.1:6379/0"
-SECRET = "bench-secret-" + "o" * 40
 LEVELS = (1, 2, 4, 8, 16, 32, 64)
 
 
@@ -57,23 +63,9 @@ def main() -> None:
 
     name = f"rayport_bench_overload_{uuid.uuid4().hex[:8]}"
     dsn = asyncio.run(create_database(name))
-    env = {
-        "DATABASE_URL": dsn.replace("postgresql://", "postgresql+asyncpg://"),
-        "REDIS_URL": REDIS_URL,
-        "REDIS_KEY_PREFIX": f"rayport-bench:{name}:",
-        "JWT_SECRET": SECRET,
-        "SUPERUSER_PASSWORD": "Bench-Superuser-1",
-        "RATE_LIMIT_ENABLED": "false",
-        "LOG_LEVEL": "WARNING",
-    }
-    subprocess.run(
-        [sys.executable, "-m", "rayport.cli", "migrate"],
-        env={**os.environ, **env},
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
-    load_start = [round(x, 2) for x in os.getloadavg()]
+    env = rayport_env(name, dsn)
+    migrate(env)
+    load_start = load_avg()
     processes: list[subprocess.Popen[bytes]] = []
     try:
         uncapped_port = free_port()
@@ -141,13 +133,7 @@ def main() -> None:
     out.write_text(
         json.dumps(
             {
-                "machine": {
-                    "cpus": os.cpu_count(),
-                    "platform": platform.platform(),
-                    "python": platform.python_version(),
-                    "load_avg_at_start": load_start,
-                    "load_avg_at_end": [round(x, 2) for x in os.getloadavg()],
-                },
+                "machine": machine(load_start),
                 "args": vars(args),
                 "saturating_connections": saturating,
                 "cap": cap,

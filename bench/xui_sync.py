@@ -13,8 +13,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import platform
 import time
 import uuid
 from datetime import UTC, datetime
@@ -23,9 +21,8 @@ from typing import Any
 import sqlalchemy as sa
 from pydantic import SecretStr
 
-from bench.common import ROOT, create_database, drop_database
+from bench.common import ROOT, create_migrated_database, drop_database, load_avg, machine
 from rayport.configs.panel import Panel
-from rayport.db import migrate
 from rayport.db.engine import Database
 from rayport.models import Config, User
 from rayport.settings import XuiSettings
@@ -83,8 +80,7 @@ async def _seed(db: Database, emu: XuiEmulator, per_inbound: int) -> None:
 
 async def run(clients: int, era: str, rounds: int) -> dict[str, Any]:
     name = f"rayport_bench_sync_{uuid.uuid4().hex[:6]}"
-    url = (await create_database(name)).replace("postgresql://", "postgresql+asyncpg://")
-    await asyncio.to_thread(migrate.upgrade, url)
+    url = await create_migrated_database(name)
     database = Database(url)
     runs = []
     with XuiEmulator(era) as emu:
@@ -146,6 +142,7 @@ def main() -> None:
     parser.add_argument("--era", default="e")
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
+    load_start = load_avg()
     result = asyncio.run(run(args.clients, args.era, args.rounds))
     for r in result["runs"]:
         print(
@@ -153,11 +150,7 @@ def main() -> None:
             f"rayport {r['rayport_side_s']:.2f}s"
             f"  calls {r['panel_calls']} {r['calls']}  updated {r['updated']}/{r['configs']}"
         )
-    result["machine"] = {
-        "cpus": os.cpu_count(),
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-    }
+    result["machine"] = machine(load_start)
     result["at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     out = ROOT / "bench" / "results" / f"xui_sync_{args.era}.json"
     out.parent.mkdir(exist_ok=True)
