@@ -1,5 +1,7 @@
-import { useCallback, useMemo } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router';
+
+import { useDebouncedValue } from './use-debounced-value';
 
 /**
  * List filters and the page number kept in the URL (`?status=new&page=2`): back/forward,
@@ -33,6 +35,27 @@ export function useSearchFilters<K extends string>(keys: readonly K[], defaults:
     [setParams],
   );
   return { values, page, set };
+}
+
+/**
+ * The text box of one URL filter: what is typed shows at once, and the settled text goes into
+ * the URL (`set({ [key]: text })`) once typing pauses, not per key.
+ */
+export function useDebouncedFilter<K extends string>(
+  key: K,
+  urlValue: string,
+  set: (patch: Partial<Record<K | 'page', string | number>>) => void,
+  delayMs = 350,
+) {
+  const [text, setText] = useState(urlValue);
+  const debounced = useDebouncedValue(text.trim(), delayMs);
+  const sent = useRef(urlValue);
+  useEffect(() => {
+    if (debounced === sent.current) return;
+    sent.current = debounced;
+    set({ [key]: debounced } as Partial<Record<K | 'page', string | number>>);
+  }, [debounced, key, set]);
+  return [text, setText] as const;
 }
 
 /** `''` → undefined, `'true'`/`'false'` → boolean (for `?active=true` style filters). */

@@ -1,4 +1,3 @@
-import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 
@@ -9,8 +8,7 @@ import { EmptyState, Loading, QueryError } from '@/components/ui/QueryState';
 import { SelectField } from '@/components/ui/SelectField';
 import { TextField } from '@/components/ui/TextField';
 import { paths } from '@/config/paths';
-import { useDebouncedValue } from '@/hooks/use-debounced-value';
-import { useSearchFilters } from '@/hooks/use-search-filters';
+import { useDebouncedFilter, useSearchFilters } from '@/hooks/use-search-filters';
 import type { ConfigStatus, ConfigType } from '@/lib/api/types';
 import { formatBytes, formatDate, gibToBytes } from '@/lib/format';
 
@@ -26,14 +24,7 @@ const SORTS = ['-created_at', 'valid_to', '-valid_to', '-used_bytes'] as const;
 export function AdminConfigList() {
   const { t } = useTranslation();
   const { values, page, set } = useSearchFilters(FILTERS);
-  const [login, setLogin] = useState(values.login);
-  const debounced = useDebouncedValue(login.trim(), 350);
-  const sent = useRef(values.login);
-  useEffect(() => {
-    if (debounced === sent.current) return;
-    sent.current = debounced;
-    set({ login: debounced });
-  }, [debounced, set]);
+  const [login, setLogin] = useDebouncedFilter('login', values.login, set);
 
   const query = useAdminConfigs({
     page,

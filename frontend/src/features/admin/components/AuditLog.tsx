@@ -1,4 +1,3 @@
-import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { Card } from '@/components/ui/Card';
@@ -6,8 +5,7 @@ import { Pagination } from '@/components/ui/Pagination';
 import { EmptyState, Loading, QueryError } from '@/components/ui/QueryState';
 import { SelectField } from '@/components/ui/SelectField';
 import { TextField } from '@/components/ui/TextField';
-import { useDebouncedValue } from '@/hooks/use-debounced-value';
-import { useSearchFilters } from '@/hooks/use-search-filters';
+import { useDebouncedFilter, useSearchFilters } from '@/hooks/use-search-filters';
 import type { AuditRead, TargetType } from '@/lib/api/types';
 import { formatDateTime } from '@/lib/format';
 
@@ -31,14 +29,7 @@ function dayStart(value: string, endOfDay = false): string | null {
 export function AuditLog() {
   const { t } = useTranslation();
   const { values, page, set } = useSearchFilters(FILTERS);
-  const [action, setAction] = useState(values.action);
-  const debounced = useDebouncedValue(action.trim(), 350);
-  const sent = useRef(values.action);
-  useEffect(() => {
-    if (debounced === sent.current) return;
-    sent.current = debounced;
-    set({ action: debounced });
-  }, [debounced, set]);
+  const [action, setAction] = useDebouncedFilter('action', values.action, set);
 
   const query = useAudit({
     page,

@@ -1,4 +1,3 @@
-import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 
@@ -10,8 +9,7 @@ import { SelectField } from '@/components/ui/SelectField';
 import { TextField } from '@/components/ui/TextField';
 import { paths } from '@/config/paths';
 import { telegramSocial } from '@/features/auth/socials';
-import { useDebouncedValue } from '@/hooks/use-debounced-value';
-import { parseBoolean, useSearchFilters } from '@/hooks/use-search-filters';
+import { parseBoolean, useDebouncedFilter, useSearchFilters } from '@/hooks/use-search-filters';
 import type { Role, UserRead, UserStatus } from '@/lib/api/types';
 
 import { PAGE_SIZE, useUsers } from '../api/admin-api';
@@ -25,15 +23,7 @@ const FILTERS = ['q', 'role', 'status', 'active', 'telegram'] as const;
 export function UserList() {
   const { t } = useTranslation();
   const { values, page, set } = useSearchFilters(FILTERS);
-  const [search, setSearch] = useState(values.q);
-  const debounced = useDebouncedValue(search.trim(), 350);
-  // Push the settled search text into the URL (once per pause, not per key).
-  const sent = useRef(values.q);
-  useEffect(() => {
-    if (debounced === sent.current) return;
-    sent.current = debounced;
-    set({ q: debounced });
-  }, [debounced, set]);
+  const [search, setSearch] = useDebouncedFilter('q', values.q, set);
 
   const query = useUsers({
     page,
