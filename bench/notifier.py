@@ -47,9 +47,12 @@ from bench.common import (
     start_fake_bot_api,
 )
 from rayport.db.engine import Database
-from rayport.models import Config, Notification
 from rayport.notifier import Notifier, service
-from rayport.notifier.repository import LIVE_CONFIG, WAITING_INLINE, NotifierRepository
+from rayport.notifier.repository import (
+    NotifierRepository,
+    expiring_statement,
+    waiting_pick,
+)
 from rayport.settings import (
     CacheSettings,
     DatabaseSettings,
@@ -239,20 +242,8 @@ async def seed_configs(conn: asyncpg.Connection, count: int) -> None:
     await conn.execute("ANALYZE")
 
 
-def _expiring_sql(database: Database, now: datetime) -> tuple[str, list[Any]]:
-    """The repository's query (`NotifierRepository.configs_expiring`), compiled for asyncpg."""
-    stmt = sa.select(
-        Config.id,
-        Config.user_id,
-        Config.type,
-        Config.valid_to,
-        Config.total_gb,
-        (Config.up_bytes + Config.down_bytes).label("used_bytes"),
-    ).where(
-        Config.status.in_(LIVE_CONFIG),
-        Config.valid_to > now,
-        Config.valid_to <= now + timedelta(hours=max(HOURS)),
-    )
+def _asyncpg_sql(database: Database, stmt: Any) -> tuple[str, list[Any]]:
+    """A repository statement as the SQL and parameters asyncpg runs (for timing and plans)."""
     compiled = stmt.compile(
         dialect=database.engine.dialect, compile_kwargs={"render_postcompile": True}
     )
@@ -299,7 +290,8 @@ async def bench_scan(count: int) -> dict[str, Any]:
             await seed_configs(conn, count)
             seeded_in = time.perf_counter() - started
             now = datetime.now(UTC)
-            sql, params = _expiring_sql(database, now)
+            until = now + timedelta(hours=max(HOURS))
+            sql, params = _asyncpg_sql(database, expiring_statement(now, until))
             # Through the pool and SQLAlchemy too: what the notifier actually pays.
             async with database.read_only() as session:
                 repository = NotifierRepository(session)
@@ -407,7 +399,8 @@ async def bench_send(
                 ],
             )
             await conn.execute("ANALYZE")
-            claim_plan = await _explain(conn, *_claim_sql(database, datetime.now(UTC)))
+            pick = waiting_pick(datetime.now(UTC), 20)  # the default batch
+            claim_plan = await _explain(conn, *_asyncpg_sql(database, pick))
         finally:
             await conn.close()
         settings = Settings(
@@ -512,25 +505,6 @@ def _per(load: dict[str, Any], divisor: float) -> dict[str, float]:
         "seq_scans": round(server["seq_scan"] / divisor, 3),
         "rows_read": round((server["seq_tup_read"] + server["idx_tup_fetch"]) / divisor, 1),
     }
-
-
-def _claim_sql(database: Database, now: datetime) -> tuple[str, list[Any]]:
-    """The claim's pick of waiting rows (``claim_due`` on PostgreSQL) as asyncpg SQL."""
-    stmt = (
-        sa.select(Notification.id)
-        .where(WAITING_INLINE, Notification.next_attempt_at <= now)
-        .order_by(Notification.next_attempt_at)
-        .limit(20)
-        .with_for_update(skip_locked=True)
-    )
-    compiled = stmt.compile(
-        dialect=database.engine.dialect, compile_kwargs={"render_postcompile": True}
-    )
-    values = []
-    for name in compiled.positiontup or []:
-        value = compiled.params[name]
-        values.append(value.value if hasattr(value, "value") else value)
-    return str(compiled), values
 
 
 def main() -> None:

@@ -93,6 +93,27 @@ _CONFIG_COLUMNS = (
 )
 
 
+def expiring_statement(
+    now: datetime, until: datetime
+) -> sa.Select[uuid.UUID, uuid.UUID, ConfigType, datetime, int, int]:
+    """Live configs with ``now < valid_to <= until`` (the index on (status, valid_to))."""
+    return sa.select(*_CONFIG_COLUMNS).where(
+        Config.status.in_(LIVE_CONFIG), Config.valid_to > now, Config.valid_to <= until
+    )
+
+
+def waiting_pick(now: datetime, limit: int) -> sa.Select[uuid.UUID]:
+    """Lock up to `limit` waiting rows that are due, oldest first: an ordered scan of the
+    partial index `ix_notification_waiting` that stops after `limit` rows."""
+    return (
+        sa.select(Notification.id)
+        .where(WAITING_INLINE, Notification.next_attempt_at <= now)
+        .order_by(Notification.next_attempt_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+
+
 def _facts(row: Any) -> ConfigFacts:
     return ConfigFacts(
         id=row.id,
@@ -179,10 +200,7 @@ class NotifierRepository:
 
     async def configs_expiring(self, now: datetime, until: datetime) -> list[ConfigFacts]:
         """Live configs with ``now < valid_to <= until`` (the index on (status, valid_to))."""
-        stmt = sa.select(*_CONFIG_COLUMNS).where(
-            Config.status.in_(LIVE_CONFIG), Config.valid_to > now, Config.valid_to <= until
-        )
-        return [_facts(row) for row in await self.db.execute(stmt)]
+        return [_facts(row) for row in await self.db.execute(expiring_statement(now, until))]
 
     async def expire_configs(self, now: datetime) -> list[ConfigFacts]:
         """Live configs past ``valid_to`` → ``expired``; returns those this call changed.
@@ -238,14 +256,7 @@ class NotifierRepository:
             )
             ids = list((await self.db.scalars(lost)).all())
             if len(ids) < limit:
-                waiting = (
-                    sa.select(Notification.id)
-                    .where(WAITING_INLINE, Notification.next_attempt_at <= now)
-                    .order_by(Notification.next_attempt_at)
-                    .limit(limit - len(ids))
-                    .with_for_update(skip_locked=True)
-                )
-                ids += (await self.db.scalars(waiting)).all()
+                ids += (await self.db.scalars(waiting_pick(now, limit - len(ids)))).all()
             if not ids:
                 return []
         else:  # SQLite: one statement is atomic (single writer), and there is no locking
